@@ -1,0 +1,70 @@
+# intercom-sla: `make demo` and `make test` are the two commands a newcomer needs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DBT := $(BIN)/dbt
+export DBT_PROFILES_DIR := $(CURDIR)
+export PYTHONDONTWRITEBYTECODE := 1
+
+DEMO_DIR := data/demo
+DEMO_DB := $(DEMO_DIR)/intercom_sla.duckdb
+TEST_DIR := data/test
+TEST_DB := $(TEST_DIR)/intercom_sla.duckdb
+LINT_DB := data/lint/intercom_sla.duckdb
+
+.PHONY: help install demo test lint format test-python test-dbt docs clean lock
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	@touch $@
+
+install: $(VENV)/.installed  ## create .venv and install the pinned requirements
+
+demo: install  ## generate a sample export, load it, build the marts, write reports, print the summary
+	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	$(BIN)/python scripts/generate_sample.py --out $(DEMO_DIR)/messages.csv
+	$(BIN)/python scripts/load.py --quiet --db $(DEMO_DB) $(DEMO_DIR)/messages.csv
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(DBT) build --quiet
+	$(BIN)/python scripts/export_reports.py --db $(DEMO_DB) --out reports
+
+test: install lint test-python test-dbt  ## everything CI runs: lint, pytest, dbt build with unit and data tests
+
+lint: install  ## ruff and sqlfluff
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
+	@mkdir -p $(dir $(LINT_DB))
+	DBT_DUCKDB_PATH=$(LINT_DB) $(BIN)/sqlfluff lint models macros tests/dbt
+
+format: install  ## apply ruff and sqlfluff fixes
+	$(BIN)/ruff format scripts tests
+	$(BIN)/ruff check --fix scripts tests
+	@mkdir -p $(dir $(LINT_DB))
+	DBT_DUCKDB_PATH=$(LINT_DB) $(BIN)/sqlfluff fix models macros tests/dbt
+
+test-python: install  ## pytest: loader, scripts and end-to-end checks
+	$(BIN)/python -m pytest -q tests
+
+test-dbt: install  ## dbt build (unit tests, contracts, data tests) on a freshly generated sample
+	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
+	$(BIN)/python scripts/generate_sample.py --out $(TEST_DIR)/messages.csv
+	$(BIN)/python scripts/load.py --quiet --db $(TEST_DB) $(TEST_DIR)/messages.csv
+	DBT_DUCKDB_PATH=$(TEST_DB) $(DBT) build
+	DBT_DUCKDB_PATH=$(TEST_DB) $(DBT) build --select marts --vars '{unanswered_sla_status: pending}'
+
+docs: install  ## dbt docs for the demo database (run `make demo` first)
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(DBT) docs generate
+
+clean:  ## remove generated data, dbt artefacts and reports (keeps .venv)
+	rm -rf data target logs reports/*.csv reports/*.json
+
+lock:  ## re-pin constraints.txt from a clean install of requirements.txt
+	rm -rf /tmp/intercom-sla-lock && $(PYTHON) -m venv /tmp/intercom-sla-lock
+	/tmp/intercom-sla-lock/bin/pip install --quiet -r requirements.txt
+	{ echo '# Full pin set for requirements.txt (pip freeze of a clean install); regenerate with `make lock`.'; \
+	  /tmp/intercom-sla-lock/bin/pip freeze; } > constraints.txt
