@@ -1,0 +1,169 @@
+{#- Engine-specific SQL lives here, behind adapter.dispatch, so models read the same on every engine.
+    Each macro has a default (ANSI / PostgreSQL-flavoured) and a DuckDB implementation. -#}
+
+{% macro seconds_between(start_ts, end_ts) -%}
+    {{ return(adapter.dispatch('seconds_between', 'intercom_sla')(start_ts, end_ts)) }}
+{%- endmacro %}
+
+{% macro default__seconds_between(start_ts, end_ts) -%}
+    extract(epoch from ({{ end_ts }} - {{ start_ts }}))
+{%- endmacro %}
+
+{% macro duckdb__seconds_between(start_ts, end_ts) -%}
+    (epoch({{ end_ts }}) - epoch({{ start_ts }}))
+{%- endmacro %}
+
+
+{#- Linear-interpolated quantile (numpy / pandas default), ignoring nulls. -#}
+{% macro percentile_cont(expression, fraction) -%}
+    {{ return(adapter.dispatch('percentile_cont', 'intercom_sla')(expression, fraction)) }}
+{%- endmacro %}
+
+{% macro default__percentile_cont(expression, fraction) -%}
+    percentile_cont({{ fraction }}) within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__percentile_cont(expression, fraction) -%}
+    quantile_cont({{ expression }}, {{ fraction }})
+{%- endmacro %}
+
+
+{#- The value on the row with the smallest order key among rows meeting the condition, even when that
+    value is null (arg_min-style pick; aggregates that skip nulls would pick a later row). -#}
+{% macro value_at_first(value, order_key, condition='true') -%}
+    {{ return(adapter.dispatch('value_at_first', 'intercom_sla')(value, order_key, condition)) }}
+{%- endmacro %}
+
+{% macro default__value_at_first(value, order_key, condition) -%}
+    (array_agg({{ value }} order by {{ order_key }}) filter (where {{ condition }}))[1]
+{%- endmacro %}
+
+{% macro duckdb__value_at_first(value, order_key, condition) -%}
+    arg_min_null({{ value }}, {{ order_key }}) filter (where {{ condition }})
+{%- endmacro %}
+
+
+{#- The non-null value with the smallest (first) or largest (last) order key. -#}
+{% macro first_non_null_by(value, order_key) -%}
+    {{ return(adapter.dispatch('first_non_null_by', 'intercom_sla')(value, order_key)) }}
+{%- endmacro %}
+
+{% macro default__first_non_null_by(value, order_key) -%}
+    (array_agg({{ value }} order by {{ order_key }}) filter (where {{ value }} is not null))[1]
+{%- endmacro %}
+
+{% macro duckdb__first_non_null_by(value, order_key) -%}
+    arg_min({{ value }}, {{ order_key }})
+{%- endmacro %}
+
+{% macro last_non_null_by(value, order_key) -%}
+    {{ return(adapter.dispatch('last_non_null_by', 'intercom_sla')(value, order_key)) }}
+{%- endmacro %}
+
+{% macro default__last_non_null_by(value, order_key) -%}
+    (array_agg({{ value }} order by {{ order_key }} desc) filter (where {{ value }} is not null))[1]
+{%- endmacro %}
+
+{% macro duckdb__last_non_null_by(value, order_key) -%}
+    arg_max({{ value }}, {{ order_key }})
+{%- endmacro %}
+
+
+{#- One output row per element of a delimited string (use in a select list). -#}
+{% macro split_to_rows(text, delimiter) -%}
+    {{ return(adapter.dispatch('split_to_rows', 'intercom_sla')(text, delimiter)) }}
+{%- endmacro %}
+
+{% macro default__split_to_rows(text, delimiter) -%}
+    unnest(string_to_array({{ text }}, '{{ delimiter }}'))
+{%- endmacro %}
+
+{% macro duckdb__split_to_rows(text, delimiter) -%}
+    unnest(string_split({{ text }}, '{{ delimiter }}'))
+{%- endmacro %}
+
+
+{#- Distinct-free, sorted concatenation of a group's values. -#}
+{% macro sorted_string_agg(expression, delimiter) -%}
+    {{ return(adapter.dispatch('sorted_string_agg', 'intercom_sla')(expression, delimiter)) }}
+{%- endmacro %}
+
+{% macro default__sorted_string_agg(expression, delimiter) -%}
+    string_agg({{ expression }}, '{{ delimiter }}' order by {{ expression }})
+{%- endmacro %}
+
+
+{#- Monday of the UTC week holding a timestamptz, as a date. -#}
+{% macro utc_week_start(timestamp) -%}
+    {{ return(adapter.dispatch('utc_week_start', 'intercom_sla')(timestamp)) }}
+{%- endmacro %}
+
+{% macro default__utc_week_start(timestamp) -%}
+    cast(date_trunc('week', {{ timestamp }} at time zone 'UTC') as date)
+{%- endmacro %}
+
+
+{#- A one-column relation (spine_date) of dates from start to end inclusive, step days apart. -#}
+{% macro date_spine(start_date, end_date, step_days) -%}
+    {{ return(adapter.dispatch('date_spine', 'intercom_sla')(start_date, end_date, step_days)) }}
+{%- endmacro %}
+
+{% macro default__date_spine(start_date, end_date, step_days) -%}
+    select cast(spine_day as date) as spine_date
+    from generate_series(
+        cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval '{{ step_days }} day'
+    ) as spine(spine_day)
+{%- endmacro %}
+
+{% macro duckdb__date_spine(start_date, end_date, step_days) -%}
+    select cast(spine.generate_series as date) as spine_date
+    from generate_series(
+        cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval '{{ step_days }} day'
+    ) as spine
+{%- endmacro %}
+
+
+{#- JSON text of an object built from a group's key/value pairs, keys in order. -#}
+{% macro json_object_agg(key, value) -%}
+    {{ return(adapter.dispatch('json_object_agg', 'intercom_sla')(key, value)) }}
+{%- endmacro %}
+
+{% macro default__json_object_agg(key, value) -%}
+    cast(json_object_agg({{ key }}, {{ value }} order by {{ key }}) as text)
+{%- endmacro %}
+
+{% macro duckdb__json_object_agg(key, value) -%}
+    cast(to_json(map_from_entries(list(struct_pack(k := {{ key }}, v := {{ value }}) order by {{ key }}))) as varchar)
+{%- endmacro %}
+
+
+{#- JSON text of an array of objects (one per row, built from name/expression pairs) in order. -#}
+{% macro json_array_agg(fields, order_by) -%}
+    {{ return(adapter.dispatch('json_array_agg', 'intercom_sla')(fields, order_by)) }}
+{%- endmacro %}
+
+{% macro default__json_array_agg(fields, order_by) -%}
+    cast(coalesce(json_agg(json_build_object(
+        {%- for name, expression in fields.items() %}'{{ name }}', {{ expression }}{{ ", " if not loop.last }}{% endfor -%}
+    ) order by {{ order_by }}), '[]') as text)
+{%- endmacro %}
+
+{% macro duckdb__json_array_agg(fields, order_by) -%}
+    cast(to_json(coalesce(list(json_object(
+        {%- for name, expression in fields.items() %}'{{ name }}', {{ expression }}{{ ", " if not loop.last }}{% endfor -%}
+    ) order by {{ order_by }}), [])) as varchar)
+{%- endmacro %}
+
+
+{#- An 8-byte floating-point type name. -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'intercom_sla')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro duckdb__type_double() -%}
+    double
+{%- endmacro %}

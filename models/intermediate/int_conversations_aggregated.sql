@@ -1,0 +1,93 @@
+-- One row per conversation with everything SPEC §3 derives from its messages, in a single pass.
+with
+
+messages as (
+
+    select
+        conversation_id,
+        message_key,
+        sender_type,
+        part_type,
+        created_at,
+        export_first_response_at,
+        priority,
+        assignee_id
+    from {{ ref('stg_intercom__messages') }}
+
+),
+
+sequenced as (
+
+    -- message order: created_at, then message_key (the message_id where the export has one)
+    select
+        *,
+        sender_type = 'user' and part_type = 'comment' as is_customer_comment,
+        sender_type = 'admin' and part_type = 'comment' as is_admin_comment,
+        row_number() over (partition by conversation_id order by created_at, message_key) as message_sequence
+    from messages
+
+),
+
+started as (
+
+    select
+        *,
+        min(case when is_customer_comment then created_at end)
+            over (partition by conversation_id) as started_at
+    from sequenced
+
+),
+
+replies_flagged as (
+
+    -- bot replies and internal notes never count; a reply in the start's own second is not after it
+    select
+        *,
+        coalesce(is_admin_comment and created_at > started_at, false) as is_admin_reply
+    from started
+
+),
+
+conversations as (
+
+    select
+        conversation_id,
+        min(started_at) as started_at,
+        min(created_at) as first_message_at,
+        max(created_at) as last_message_at,
+        count(*) as message_count,
+        min(case when is_admin_reply then created_at end) as computed_first_response_at,
+        min(case when export_first_response_at >= started_at then export_first_response_at end)
+            as export_first_response_at,
+        {{ value_at_first('assignee_id', 'message_sequence', 'is_admin_reply') }} as first_reply_assignee_id,
+        {{ last_non_null_by('assignee_id', 'message_sequence') }} as last_assignee_id,
+        {{ first_non_null_by('priority', 'message_sequence') }} as first_priority,
+        max(greatest(created_at, coalesce(export_first_response_at, created_at))) as latest_timestamp
+    from replies_flagged
+    group by conversation_id
+
+),
+
+final as (
+
+    select
+        conversation_id,
+        started_at,
+        first_message_at,
+        last_message_at,
+        message_count,
+        computed_first_response_at,
+        export_first_response_at,
+        coalesce(export_first_response_at, computed_first_response_at) as first_response_at,
+        case
+            when export_first_response_at is not null then 'export'
+            when computed_first_response_at is not null then 'computed'
+        end as first_response_source,
+        coalesce(first_reply_assignee_id, last_assignee_id) as assignee_id,
+        first_priority,
+        max(latest_timestamp) over () as data_as_of
+    from conversations
+
+)
+
+select * from final

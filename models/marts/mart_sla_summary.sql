@@ -1,0 +1,94 @@
+-- One-row first-response SLA summary (SPEC §5) for headline tiles and reports/sla_summary.json.
+with
+
+conversations as (
+
+    select
+        in_first_response_scope,
+        sla_status,
+        response_minutes,
+        data_as_of
+    from {{ ref('fct_conversations') }}
+
+),
+
+by_priority as (
+
+    select
+        priority,
+        breaches
+    from {{ ref('mart_breach_rate_by_priority') }}
+
+),
+
+by_assignee as (
+
+    select
+        assignee_id,
+        conversations,
+        breaches,
+        breach_rate_pct,
+        breach_rate_rank
+    from {{ ref('mart_breach_rate_by_assignee') }}
+
+),
+
+totals as (
+
+    select
+        {{ count_where('in_first_response_scope') }} as total_conversations,
+        {{ count_where("sla_status = 'breached'") }} as total_breaches,
+        {{ count_where("sla_status = 'pending'") }} as total_pending,
+        {{ count_where('not in_first_response_scope') }} as out_of_scope_conversations,
+        {{ percentile_cont('response_minutes', 0.5) }} as median_response_minutes,
+        {{ percentile_cont('response_minutes', 0.95) }} as p95_response_minutes,
+        max(data_as_of) as data_as_of
+    from conversations
+
+),
+
+priority_breaches as (
+
+    select {{ json_object_agg('priority', 'breaches') }} as breaches_by_priority
+    from by_priority
+
+),
+
+top_assignees as (
+
+    select
+        {{ json_array_agg({
+            'assignee_id': 'assignee_id',
+            'conversations': 'conversations',
+            'breaches': 'breaches',
+            'breach_rate_pct': 'breach_rate_pct',
+        }, 'breach_rate_rank') }} as top_5_assignees_by_breach_rate
+    from by_assignee
+    where breach_rate_rank <= 5
+
+),
+
+final as (
+
+    select
+        totals.total_conversations,
+        totals.total_breaches,
+        totals.total_pending,
+        case
+            when totals.total_conversations > 0
+                then cast(100.0 * totals.total_breaches / totals.total_conversations as {{ type_double() }})
+        end as breach_rate_pct,
+        totals.median_response_minutes,
+        totals.p95_response_minutes,
+        totals.out_of_scope_conversations,
+        priority_breaches.breaches_by_priority,
+        top_assignees.top_5_assignees_by_breach_rate,
+        '{{ unanswered_sla_status() }}' as unanswered_sla_status,
+        totals.data_as_of
+    from totals
+    cross join priority_breaches
+    cross join top_assignees
+
+)
+
+select * from final
