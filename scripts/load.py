@@ -237,8 +237,8 @@ def typed_records_sql(export: ExportFile, line_map_table: str | None) -> str:
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> int:
-    row = con.execute(sql, parameters or {}).fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    rows = con.execute(sql, parameters or {}).fetchall()
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
 
 def temp_table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

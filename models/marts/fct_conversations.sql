@@ -78,8 +78,9 @@ measured as (
     select
         *,
         started_at is not null as in_first_response_scope,
-        cast({{ seconds_between('started_at', 'first_response_at') }} / 60.0 as {{ type_double() }}) as response_minutes,
-        {{ seconds_between('started_at', 'data_as_of') }} / 60.0 as minutes_open_at_data_as_of
+        {{ seconds_between('started_at', 'first_response_at') }} as response_seconds,
+        {{ seconds_between('started_at', 'data_as_of') }} as seconds_open_at_data_as_of,
+        sla_threshold_minutes * 60 as sla_threshold_seconds
     from prioritised
 
 ),
@@ -90,10 +91,10 @@ evaluated as (
         *,
         case
             when not in_first_response_scope then null
-            when response_minutes <= sla_threshold_minutes then 'met'
-            when response_minutes > sla_threshold_minutes then 'breached'
+            when response_seconds <= sla_threshold_seconds then 'met'
+            when response_seconds > sla_threshold_seconds then 'breached'
             {% if unanswered_sla_status() == 'pending' -%}
-            when minutes_open_at_data_as_of <= sla_threshold_minutes then 'pending'
+            when seconds_open_at_data_as_of <= sla_threshold_seconds then 'pending'
             {% endif -%}
             else 'breached'
         end as sla_status
@@ -109,7 +110,7 @@ final as (
         evaluated.first_message_at,
         evaluated.first_response_at,
         evaluated.first_response_source,
-        evaluated.response_minutes,
+        cast(evaluated.response_seconds / 60.0 as {{ type_double() }}) as response_minutes,
         evaluated.priority,
         evaluated.assignee_id,
         tag_lists.tags,
@@ -120,7 +121,9 @@ final as (
         case
             when evaluated.sla_status = 'met' then cast(0 as {{ type_double() }})
             when evaluated.sla_status = 'breached'
-                then evaluated.response_minutes - evaluated.sla_threshold_minutes
+                then cast(
+                    (evaluated.response_seconds - evaluated.sla_threshold_seconds) / 60.0 as {{ type_double() }}
+                )
         end as breach_by_minutes,
         evaluated.in_first_response_scope,
         evaluated.data_as_of
