@@ -194,6 +194,7 @@ def typed_records_sql(export: ExportFile, line_map_table: str | None) -> str:
     line_join = f"join {line_map_table} as line_map on line_map.record_index = {record_index}" if line_map_table else ""
     known = ",\n            ".join(f"{column(name)} as {name}" for name in KNOWN_COLUMNS)
     accepted = ", ".join(f"'{sender}'" for sender in ACCEPTED_SENDER_TYPES)
+    expected_senders = ", ".join(ACCEPTED_SENDER_TYPES)
     return f"""
         with records as (
             select
@@ -228,7 +229,7 @@ def typed_records_sql(export: ExportFile, line_map_table: str | None) -> str:
                 when created_at_utc is null
                     then 'cannot read ''' || created_at || ''' as a timestamp; {TIMESTAMP_EXPECTATION}'
                 when coalesce(sender_type_normalised, '') not in ({accepted})
-                    then 'unknown value ''' || coalesce(sender_type, '') || '''; expected one of {", ".join(ACCEPTED_SENDER_TYPES)}'
+                    then 'unknown value ''' || coalesce(sender_type, '') || '''; expected one of {expected_senders}'
                 when coalesce(trim(first_response_at), '') <> '' and first_response_at_utc is null
                     then 'cannot read ''' || first_response_at || ''' as a timestamp; {TIMESTAMP_EXPECTATION}'
             end as reject_reason
@@ -269,9 +270,7 @@ def query_progress(con: duckdb.DuckDBPyConnection, bar: tqdm, file_bytes: int) -
         bar.update(max(0, start + file_bytes - bar.n))
 
 
-def load_file(
-    con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: int, load_id: str, bar: tqdm
-) -> Counts:
+def load_file(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: int, load_id: str, bar: tqdm) -> Counts:
     source_file = str(export.path)
     rejects_table, rejects_scan = f"csv_rejects_{file_number}", f"csv_scans_{file_number}"
     with query_progress(con, bar, export.path.stat().st_size):
@@ -385,7 +384,9 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     except duckdb.IOException as error:
         message = str(error).splitlines()[0]
         if "lock" in message.lower():
-            raise LoadError(f"{db_path}: the database is in use by another process; retry when it finishes ({message})") from None
+            raise LoadError(
+                f"{db_path}: the database is in use by another process; retry when it finishes ({message})"
+            ) from None
         raise LoadError(f"{db_path}: cannot open the database ({message})") from None
 
 
@@ -430,7 +431,9 @@ def time_zone(name: str) -> str:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise argparse.ArgumentTypeError(f"unknown IANA time zone {name!r} (for example UTC or Europe/Berlin)") from None
+        raise argparse.ArgumentTypeError(
+            f"unknown IANA time zone {name!r} (for example UTC or Europe/Berlin)"
+        ) from None
     return name
 
 
@@ -454,7 +457,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="IANA time zone for timestamps without an offset (default: UTC)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary line and errors")
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="message export CSV files (.csv or .csv.gz)")
+    parser.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="message export CSV files (.csv or .csv.gz)"
+    )
     return parser.parse_args(argv)
 
 

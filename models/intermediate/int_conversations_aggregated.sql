@@ -78,13 +78,13 @@ final as (
         message_count,
         computed_first_response_at,
         export_first_response_at,
+        first_priority,
         coalesce(export_first_response_at, computed_first_response_at) as first_response_at,
         case
             when export_first_response_at is not null then 'export'
             when computed_first_response_at is not null then 'computed'
         end as first_response_source,
         coalesce(first_reply_assignee_id, last_assignee_id) as assignee_id,
-        first_priority,
         max(latest_timestamp) over () as data_as_of
     from conversations
 

@@ -28,11 +28,12 @@ ranked as (
     -- worst first; ties: more breaches first, then assignee id. `(unassigned)` is not ranked.
     select
         *,
-        case when not is_unassigned then
-            row_number() over (
-                partition by is_unassigned
-                order by breach_rate_pct desc, breaches desc, assignee_id asc
-            )
+        case
+            when not is_unassigned
+                then row_number() over (
+                    partition by is_unassigned
+                    order by breach_rate_pct desc, breaches desc, assignee_id asc
+                )
         end as breach_rate_rank
     from by_assignee
 

@@ -43,12 +43,12 @@ final as (
 
     select
         week_spine.spine_date as week_start,
-        coalesce(by_week.conversations, 0) as conversations,
-        coalesce(by_week.breaches, 0) as breaches,
-        coalesce(by_week.pending, 0) as pending,
         by_week.breach_rate_pct,
         by_week.median_response_minutes,
-        by_week.p95_response_minutes
+        by_week.p95_response_minutes,
+        coalesce(by_week.conversations, 0) as conversations,
+        coalesce(by_week.breaches, 0) as breaches,
+        coalesce(by_week.pending, 0) as pending
     from week_spine
     left join by_week
         on week_spine.spine_date = by_week.week_start

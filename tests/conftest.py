@@ -1,0 +1,60 @@
+"""Shared helpers: run the project's scripts as a user would and read the DuckDB file they write."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "scripts"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+HEADER = "conversation_id,message_id,created_at,sender_type,part_type,assignee_id,priority,tags"
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def counts(self) -> dict[str, int]:
+        """Parse the loader's 'read N, loaded L, duplicates D, rejected R' line."""
+        line = next(line for line in self.stdout.splitlines() if line.startswith("read "))
+        return {word: int(number) for number, word in (part.split()[::-1] for part in line.split(", "))}
+
+
+def run_script(name: str, *args: str | Path) -> Run:
+    completed = subprocess.run(
+        [sys.executable, str(SCRIPTS / name), *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    return Run(completed.returncode, completed.stdout, completed.stderr)
+
+
+def load(db: Path, *files: Path, assume_tz: str | None = None) -> Run:
+    extra = ("--assume-tz", assume_tz) if assume_tz else ()
+    return run_script("load.py", "--db", db, *extra, *files)
+
+
+def query(db: Path, sql: str, parameters: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, parameters or []).fetchall()
+
+
+def write_export(path: Path, rows: list[str], header: str = HEADER, bom: bool = False, newline: str = "\n") -> Path:
+    text = newline.join([header, *rows]) + newline
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "intercom.duckdb"
