@@ -188,8 +188,7 @@ def typed_records_sql(export: ExportFile, line_map_table: str | None) -> str:
         if extras
         else "cast(null as json)"
     )
-    # Rows appended inside the open transaction get rowids from a large offset, in file order.
-    record_index = "incoming.rowid - (select min(rowid) from incoming)"
+    record_index = "incoming.rowid - $first_rowid"
     source_line = "line_map.source_line" if line_map_table else f"{record_index} + 2"
     line_join = f"join {line_map_table} as line_map on line_map.record_index = {record_index}" if line_map_table else ""
     known = ",\n            ".join(f"{column(name)} as {name}" for name in KNOWN_COLUMNS)
@@ -201,8 +200,7 @@ def typed_records_sql(export: ExportFile, line_map_table: str | None) -> str:
                 {record_index} as record_index,
                 {source_line} as source_line,
                 {known},
-                {extra_json} as extra_columns,
-                to_json(incoming) as raw_record
+                {extra_json} as extra_columns
             from incoming
             {line_join}
         ),
@@ -286,6 +284,8 @@ def load_file(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: i
             {"path": source_file, "names": export.columns},
         )
     counts = Counts(read=scalar(con, "select count(*) from incoming"))
+    # Rows appended inside the open transaction get rowids from a large offset, in file order.
+    first_rowid = scalar(con, "select min(rowid) from incoming")
 
     malformed_lines = 0
     if temp_table_exists(con, rejects_table):
@@ -325,17 +325,20 @@ def load_file(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: i
         line_map = "line_map"
     counts.read += malformed_lines
 
-    con.execute(f"create or replace temp table typed as {typed_records_sql(export, line_map)}")
+    con.execute(
+        f"create or replace temp table typed as {typed_records_sql(export, line_map)}", {"first_rowid": first_rowid}
+    )
     invalid = scalar(
         con,
         """
         insert into raw.load_rejects
-        select $load_id, $source_file, source_line, reject_column,
-            'column ' || reject_column || ': ' || reject_reason, raw_record, current_timestamp
+        select $load_id, $source_file, typed.source_line, typed.reject_column,
+            'column ' || typed.reject_column || ': ' || typed.reject_reason, to_json(incoming), current_timestamp
         from typed
-        where reject_reason is not null
+        join incoming on incoming.rowid = typed.record_index + $first_rowid
+        where typed.reject_reason is not null
         """,
-        {"load_id": load_id, "source_file": source_file},
+        {"load_id": load_id, "source_file": source_file, "first_rowid": first_rowid},
     )
     counts.rejected = malformed_lines + invalid
 
