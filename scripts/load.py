@@ -325,6 +325,7 @@ def load_file(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: i
         line_map = "line_map"
     counts.read += malformed_lines
 
+    bar.set_postfix_str("validating")
     con.execute(
         f"create or replace temp table typed as {typed_records_sql(export, line_map)}", {"first_rowid": first_rowid}
     )
@@ -342,6 +343,7 @@ def load_file(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: i
     )
     counts.rejected = malformed_lines + invalid
 
+    bar.set_postfix_str("deduplicating")
     valid = scalar(con, "select count(*) from typed where reject_reason is null")
     counts.loaded = scalar(
         con,
@@ -406,7 +408,9 @@ def load(db_path: Path, files: list[Path], assume_tz: str) -> Counts:
         with tqdm(total=total_bytes, unit="B", unit_scale=True, disable=not sys.stderr.isatty()) as bar:
             for file_number, export in enumerate(exports):
                 bar.set_description(export.path.name)
+                bar.set_postfix_str("reading")
                 counts = load_file(con, export, file_number, load_id, bar)
+                bar.set_postfix_str("done")
                 con.execute(
                     "insert into raw.load_files values ($load_id, $file, $tz, $r, $l, $d, $x, current_timestamp)",
                     {
