@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
-"""Load Intercom message exports (CSV, optionally .gz) into a DuckDB file without losing a record.
+"""Load Intercom exports into a DuckDB file without losing a record.
 
-Every record read ends in exactly one place: loaded into raw.messages, counted as a duplicate of a
-message already loaded (same message_id, or the same row content where message_id is empty), or
-written to raw.load_rejects with its file, line, column, reason and the raw record. The whole run is
-one transaction: if anything fails, the database is left exactly as it was.
+Two kinds of export are recognised from their header or shape (SPEC §1):
+  messages       one row per message / conversation part (CSV or CSV.gz with a sender_type column)
+  conversations  one row per conversation (CSV with started_at and no sender_type, JSON array, JSON Lines)
+
+Every record read ends in exactly one place: loaded, counted as a duplicate, or written to
+raw.load_rejects with its file, line, column, reason and the raw record. Messages are keyed by
+message_id (a hash of the whole parsed row where it is empty) and a message already loaded is a
+duplicate. Conversations are keyed by conversation_id and the most recently loaded version wins: an
+identical copy is a duplicate, a changed one replaces the stored row. The whole run is one
+transaction: if anything fails, the database is left exactly as it was.
 
 DuckDB reads and validates the files; Python only orchestrates, so very large exports load without
 building a Python object per row. Line numbers count records: the header is line 1 and a quoted
-field spanning several physical lines still counts as one line (as DuckDB's CSV reader numbers them).
+field spanning several physical lines still counts as one line (as DuckDB's CSV reader numbers them);
+in JSON arrays the number is the record's position in the array.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import json
 import logging
 import re
 import sys
@@ -32,23 +40,13 @@ from tqdm import tqdm
 
 log = logging.getLogger("load")
 
-REQUIRED_COLUMNS = ("conversation_id", "sender_type", "created_at")
-KNOWN_COLUMNS = (
-    "message_id",
-    "conversation_id",
-    "sender_type",
-    "part_type",
-    "created_at",
-    "first_response_at",
-    "priority",
-    "assignee_id",
-    "tags",
-)
 # SPEC §1 A: the sender types the models map onto user / admin / bot; anything else is rejected.
 ACCEPTED_SENDER_TYPES = ("user", "lead", "contact", "admin", "teammate", "bot")
+ACCEPTED_STATES = ("open", "closed", "snoozed")
 TIMESTAMP_EXPECTATION = "expected ISO 8601 with an offset or Z, a naive local time, or unix epoch seconds"
 # Epoch values with more than 11 digits are milliseconds or garbage, never seconds in this era.
 EPOCH_SECONDS_PATTERN = r"-?[0-9]{1,11}(\.[0-9]+)?"
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 
 SCHEMA_SQL = """
 create schema if not exists raw;
@@ -69,6 +67,25 @@ create table if not exists raw.messages (
     _load_id varchar not null,
     _loaded_at timestamptz not null
 );
+create table if not exists raw.conversations (
+    conversation_id varchar not null,
+    started_at timestamptz not null,
+    user_id varchar,
+    resolved_at timestamptz,
+    state varchar,
+    assignee_email varchar,
+    tags varchar,
+    message_count bigint,
+    reopen_count bigint,
+    priority varchar,
+    _extra_columns json,
+    _record_key varchar not null,
+    _content_hash varchar not null,
+    _source_file varchar not null,
+    _source_line bigint not null,
+    _load_id varchar not null,
+    _loaded_at timestamptz not null
+);
 create table if not exists raw.load_rejects (
     _load_id varchar not null,
     _source_file varchar not null,
@@ -81,6 +98,7 @@ create table if not exists raw.load_rejects (
 create table if not exists raw.load_files (
     _load_id varchar not null,
     _source_file varchar not null,
+    export_kind varchar,
     assume_tz varchar not null,
     records_read bigint not null,
     records_loaded bigint not null,
@@ -88,11 +106,198 @@ create table if not exists raw.load_files (
     records_rejected bigint not null,
     _loaded_at timestamptz not null
 );
+alter table raw.load_files add column if not exists export_kind varchar;
 """
 
 
 class LoadError(Exception):
     """A problem with the user's input or environment, reported as one line without a traceback."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One validation rule: rows where `failed` holds are rejected with `reason` for `column`."""
+
+    column: str
+    failed: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    name: str
+    table: str
+    required: tuple[str, ...]
+    known: tuple[str, ...]
+    # column -> SQL of its typed value, over the varchar columns of one record
+    parsed: dict[str, str]
+    checks: tuple[Check, ...]
+
+
+def timestamp_sql(column: str) -> str:
+    """Parse ISO 8601 (offset, Z or naive in the session time zone) or epoch seconds; NULL if neither."""
+    value = f"trim({column})"
+    return (
+        f"case when regexp_full_match({value}, '{EPOCH_SECONDS_PATTERN}') "
+        f"then to_timestamp(cast({value} as double)) "
+        f"else try_cast({value} as timestamptz) end"
+    )
+
+
+def empty(column: str) -> str:
+    return f"coalesce(trim({column}), '') = ''"
+
+
+def timestamp_checks(column: str, required: bool) -> tuple[Check, ...]:
+    unreadable = Check(
+        column,
+        f"not {empty(column)} and {column}_parsed is null",
+        f"'cannot read ''' || {column} || ''' as a timestamp; {TIMESTAMP_EXPECTATION}'",
+    )
+    if not required:
+        return (unreadable,)
+    return (Check(column, empty(column), f"'empty; {TIMESTAMP_EXPECTATION}'"), unreadable)
+
+
+def one_of_check(column: str, values: tuple[str, ...], required: bool) -> Check:
+    listed = ", ".join(f"'{value}'" for value in values)
+    failed = f"coalesce(lower(trim({column})), '') not in ({listed})"
+    if not required:
+        failed = f"not {empty(column)} and {failed}"
+    return Check(
+        column, failed, f"'unknown value ''' || coalesce({column}, '') || '''; expected one of {', '.join(values)}'"
+    )
+
+
+def count_check(column: str) -> Check:
+    return Check(
+        column,
+        f"not {empty(column)} and not regexp_full_match(trim({column}), '[0-9]{{1,18}}')",
+        f"'cannot read ''' || {column} || ''' as a count; expected a whole number of 0 or more'",
+    )
+
+
+MESSAGES = ExportKind(
+    name="messages",
+    table="raw.messages",
+    required=("conversation_id", "sender_type", "created_at"),
+    known=(
+        "message_id",
+        "conversation_id",
+        "sender_type",
+        "part_type",
+        "created_at",
+        "first_response_at",
+        "priority",
+        "assignee_id",
+        "tags",
+    ),
+    parsed={
+        "created_at": timestamp_sql("created_at"),
+        "first_response_at": timestamp_sql("first_response_at"),
+    },
+    checks=(
+        Check("conversation_id", empty("conversation_id"), "'empty; expected a conversation id'"),
+        *timestamp_checks("created_at", required=True),
+        one_of_check("sender_type", ACCEPTED_SENDER_TYPES, required=True),
+        *timestamp_checks("first_response_at", required=False),
+    ),
+)
+
+CONVERSATIONS = ExportKind(
+    name="conversations",
+    table="raw.conversations",
+    required=("conversation_id", "started_at"),
+    known=(
+        "conversation_id",
+        "started_at",
+        "user_id",
+        "resolved_at",
+        "state",
+        "assignee_email",
+        "tags",
+        "message_count",
+        "reopen_count",
+        "priority",
+    ),
+    parsed={
+        "started_at": timestamp_sql("started_at"),
+        "resolved_at": timestamp_sql("resolved_at"),
+        "message_count": "try_cast(trim(message_count) as bigint)",
+        "reopen_count": "try_cast(trim(reopen_count) as bigint)",
+    },
+    checks=(
+        Check("conversation_id", empty("conversation_id"), "'empty; expected a conversation id'"),
+        *timestamp_checks("started_at", required=True),
+        *timestamp_checks("resolved_at", required=False),
+        one_of_check("state", ACCEPTED_STATES, required=False),
+        count_check("message_count"),
+        count_check("reopen_count"),
+    ),
+)
+
+INSERT_MESSAGES_SQL = """
+insert into raw.messages
+with keyed as (
+    select
+        *,
+        coalesce(
+            nullif(trim(message_id), ''),
+            'row:' || md5(to_json([
+                conversation_id, lower(trim(sender_type)), part_type, created_at_parsed::varchar,
+                first_response_at_parsed::varchar, priority, assignee_id, tags, extra_columns::varchar
+            ]))
+        ) as record_key
+    from typed
+    where reject_reason is null
+),
+first_copies as (
+    select * from keyed
+    qualify row_number() over (partition by record_key order by record_index) = 1
+)
+select
+    message_id, conversation_id, sender_type, part_type, created_at_parsed, first_response_at_parsed,
+    priority, assignee_id, tags, extra_columns, record_key,
+    $source_file, source_line, $load_id, current_timestamp
+from first_copies
+where not exists (select 1 from raw.messages as loaded where loaded._record_key = first_copies.record_key)
+"""
+
+# The latest record of each conversation in this file; identical to the stored row means duplicate.
+STAGE_CONVERSATIONS_SQL = """
+create or replace temp table conversation_candidates as
+with latest as (
+    select
+        *,
+        trim(conversation_id) as record_key,
+        md5(to_json([
+            started_at_parsed::varchar, user_id, resolved_at_parsed::varchar, state, assignee_email, tags,
+            message_count_parsed::varchar, reopen_count_parsed::varchar, priority, extra_columns::varchar
+        ])) as content_hash
+    from typed
+    where reject_reason is null
+    qualify row_number() over (partition by trim(conversation_id) order by record_index desc) = 1
+)
+select * from latest
+where not exists (
+    select 1 from raw.conversations as stored
+    where stored._record_key = latest.record_key and stored._content_hash = latest.content_hash
+)
+"""
+
+DELETE_REPLACED_CONVERSATIONS_SQL = """
+delete from raw.conversations
+where _record_key in (select record_key from conversation_candidates)
+"""
+
+INSERT_CONVERSATIONS_SQL = """
+insert into raw.conversations
+select
+    conversation_id, started_at_parsed, user_id, resolved_at_parsed, state, assignee_email, tags,
+    message_count_parsed, reopen_count_parsed, priority, extra_columns, record_key, content_hash,
+    $source_file, source_line, $load_id, current_timestamp
+from conversation_candidates
+"""
 
 
 @dataclass
@@ -116,7 +321,9 @@ class Counts:
 @dataclass
 class ExportFile:
     path: Path
-    columns: list[str]
+    kind: ExportKind
+    columns: list[str]  # CSV columns, normalised; empty for JSON
+    is_json: bool = False
 
 
 def normalise_column_name(name: str) -> str:
@@ -124,38 +331,60 @@ def normalise_column_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
 
 
-def read_header(path: Path) -> list[str]:
+def open_text(path: Path):
     opener = gzip.open if path.suffix == ".gz" else open
+    return opener(path, "rt", encoding="utf-8-sig", newline="")
+
+
+def first_line(path: Path) -> str:
     try:
-        with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
-            first_line = handle.readline()
+        with open_text(path) as handle:
+            return handle.readline()
     except FileNotFoundError:
         raise LoadError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise LoadError(f"{path}: is a directory; expected a CSV file") from None
+        raise LoadError(f"{path}: is a directory; expected an export file") from None
     except UnicodeDecodeError:
-        raise LoadError(f"{path}: line 1: the header is not UTF-8 text; expected a UTF-8 CSV export") from None
+        raise LoadError(f"{path}: line 1: not UTF-8 text; expected a UTF-8 export") from None
     except (OSError, EOFError) as error:
-        raise LoadError(f"{path}: cannot read the header line ({error})") from None
-    if not first_line.strip():
-        raise LoadError(f"{path}: line 1: no header row; expected a CSV header naming {', '.join(REQUIRED_COLUMNS)}")
-    return next(csv.reader([first_line]))
+        raise LoadError(f"{path}: cannot read the first line ({error})") from None
+
+
+def is_json_export(path: Path, line: str) -> bool:
+    name = path.name.removesuffix(".gz")
+    return name.endswith(JSON_SUFFIXES) or line.lstrip().startswith(("[", "{"))
 
 
 def inspect_export(path: Path) -> ExportFile:
-    """Check the header before anything is loaded: a file missing a required column loads nothing."""
-    header = read_header(path)
-    columns = [normalise_column_name(name) or f"column_{position}" for position, name in enumerate(header, 1)]
+    """Recognise the export kind and check its header before anything is loaded."""
+    line = first_line(path)
+    if not line.strip():
+        raise LoadError(
+            f"{path}: line 1: no header row; expected a CSV header naming "
+            f"{', '.join(MESSAGES.required)} (messages) or {', '.join(CONVERSATIONS.required)} (conversations)"
+        )
+    if is_json_export(path, line):
+        return ExportFile(path, CONVERSATIONS, [], is_json=True)
+    columns = [
+        normalise_column_name(name) or f"column_{position}" for position, name in enumerate(next(csv.reader([line])), 1)
+    ]
     repeated = sorted({name for name in columns if columns.count(name) > 1})
     if repeated:
         raise LoadError(f"{path}: line 1: column(s) {', '.join(repeated)} appear more than once in the header")
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if "sender_type" not in columns and "started_at" not in columns:
+        raise LoadError(
+            f"{path}: line 1: cannot tell the export kind; expected the columns {', '.join(MESSAGES.required)} "
+            f"(messages) or {', '.join(CONVERSATIONS.required)} (conversations); found {', '.join(columns)} "
+            "(is the file comma-separated?)"
+        )
+    kind = MESSAGES if "sender_type" in columns else CONVERSATIONS
+    missing = [name for name in kind.required if name not in columns]
     if missing:
         raise LoadError(
-            f"{path}: line 1: missing required column(s) {', '.join(missing)}; "
+            f"{path}: line 1: missing required column(s) {', '.join(missing)} for a {kind.name} export; "
             f"found {', '.join(columns)} (is the file comma-separated?)"
         )
-    return ExportFile(path, columns)
+    return ExportFile(path, kind, columns)
 
 
 def quoted(identifier: str) -> str:
@@ -165,39 +394,71 @@ def quoted(identifier: str) -> str:
     return f'"{identifier}"'
 
 
-def timestamp_sql(column: str) -> str:
-    """Parse ISO 8601 (offset, Z or naive in the session time zone) or epoch seconds; NULL if neither."""
-    value = f"trim({column})"
-    return (
-        f"case when regexp_full_match({value}, '{EPOCH_SECONDS_PATTERN}') "
-        f"then to_timestamp(cast({value} as double)) "
-        f"else try_cast({value} as timestamptz) end"
-    )
+def csv_incoming_sql(rejects_table: str, rejects_scan: str) -> str:
+    return f"""
+        create or replace temp table incoming as
+        select * from read_csv(
+            $path, names = $names, header = true, all_varchar = true,
+            delim = ',', quote = '"', escape = '"', strict_mode = true,
+            store_rejects = true, rejects_table = '{rejects_table}', rejects_scan = '{rejects_scan}'
+        )
+    """
+
+
+def json_incoming_sql(kind: ExportKind) -> str:
+    """One varchar column per known field (arrays of tags joined with ';') plus the record itself."""
+
+    def field(name: str) -> str:
+        if name == "tags":
+            return (
+                "case when json_type(json -> 'tags') = 'ARRAY' "
+                "then array_to_string(cast(json -> 'tags' as varchar[]), ';') else json ->> 'tags' end"
+            )
+        return f"json ->> '{name}'"
+
+    fields = ",\n            ".join(f"{field(name)} as {name}" for name in kind.known)
+    return f"""
+        create or replace temp table incoming as
+        select
+            {fields},
+            json as record_json
+        from read_json_objects($path, format = 'auto')
+    """
 
 
 def typed_records_sql(export: ExportFile, line_map_table: str | None) -> str:
-    """SQL that turns the raw varchar records of one file into typed rows with a reject reason each."""
-    present = set(export.columns)
+    """SQL that turns the varchar records of one file into typed rows with a reject reason each."""
+    kind = export.kind
+    present = set(kind.known) if export.is_json else set(export.columns)
 
     def column(name: str) -> str:
         return f"incoming.{quoted(name)}" if name in present else "cast(null as varchar)"
 
-    extras = [name for name in export.columns if name not in KNOWN_COLUMNS]
-    extra_json = (
-        "json_object(" + ", ".join(f"'{name}', incoming.{quoted(name)}" for name in extras) + ")"
-        if extras
-        else "cast(null as json)"
+    if export.is_json:
+        removed = json.dumps(dict.fromkeys(kind.known))
+        extra_json = f"json_merge_patch(incoming.record_json, '{removed}')"
+        source_line = "incoming.rowid - $first_rowid + 1"
+    else:
+        extras = [name for name in export.columns if name not in kind.known]
+        extra_json = (
+            "json_object(" + ", ".join(f"'{name}', incoming.{quoted(name)}" for name in extras) + ")"
+            if extras
+            else "cast(null as json)"
+        )
+        source_line = "line_map.source_line" if line_map_table else "incoming.rowid - $first_rowid + 2"
+    line_join = (
+        f"join {line_map_table} as line_map on line_map.record_index = incoming.rowid - $first_rowid"
+        if line_map_table
+        else ""
     )
-    record_index = "incoming.rowid - $first_rowid"
-    source_line = "line_map.source_line" if line_map_table else f"{record_index} + 2"
-    line_join = f"join {line_map_table} as line_map on line_map.record_index = {record_index}" if line_map_table else ""
-    known = ",\n            ".join(f"{column(name)} as {name}" for name in KNOWN_COLUMNS)
-    accepted = ", ".join(f"'{sender}'" for sender in ACCEPTED_SENDER_TYPES)
-    expected_senders = ", ".join(ACCEPTED_SENDER_TYPES)
+    known = ",\n                ".join(f"{column(name)} as {name}" for name in kind.known)
+    parsed = ",\n                ".join(f"{sql} as {name}_parsed" for name, sql in kind.parsed.items())
+    reject_column = "\n".join(f"when {check.failed} then '{check.column}'" for check in kind.checks)
+    reject_reason = "\n".join(f"when {check.failed} then {check.reason}" for check in kind.checks)
     return f"""
         with records as (
             select
-                {record_index} as record_index,
+                incoming.rowid - $first_rowid as record_index,
                 {source_line} as source_line,
                 {known},
                 {extra_json} as extra_columns
@@ -207,30 +468,13 @@ def typed_records_sql(export: ExportFile, line_map_table: str | None) -> str:
         parsed as (
             select
                 *,
-                {timestamp_sql("created_at")} as created_at_utc,
-                {timestamp_sql("first_response_at")} as first_response_at_utc,
-                lower(trim(sender_type)) as sender_type_normalised
+                {parsed}
             from records
         )
         select
             *,
-            case
-                when coalesce(trim(conversation_id), '') = '' then 'conversation_id'
-                when coalesce(trim(created_at), '') = '' or created_at_utc is null then 'created_at'
-                when coalesce(sender_type_normalised, '') not in ({accepted}) then 'sender_type'
-                when coalesce(trim(first_response_at), '') <> '' and first_response_at_utc is null
-                    then 'first_response_at'
-            end as reject_column,
-            case
-                when coalesce(trim(conversation_id), '') = '' then 'empty; expected a conversation id'
-                when coalesce(trim(created_at), '') = '' then 'empty; {TIMESTAMP_EXPECTATION}'
-                when created_at_utc is null
-                    then 'cannot read ''' || created_at || ''' as a timestamp; {TIMESTAMP_EXPECTATION}'
-                when coalesce(sender_type_normalised, '') not in ({accepted})
-                    then 'unknown value ''' || coalesce(sender_type, '') || '''; expected one of {expected_senders}'
-                when coalesce(trim(first_response_at), '') <> '' and first_response_at_utc is null
-                    then 'cannot read ''' || first_response_at || ''' as a timestamp; {TIMESTAMP_EXPECTATION}'
-            end as reject_reason
+            case {reject_column} end as reject_column,
+            case {reject_reason} end as reject_reason
         from parsed
     """
 
@@ -268,113 +512,124 @@ def query_progress(con: duckdb.DuckDBPyConnection, bar: tqdm, file_bytes: int) -
         bar.update(max(0, start + file_bytes - bar.n))
 
 
+def malformed_json_error(path: Path, error: duckdb.Error) -> LoadError:
+    """Name the exact line of the first broken JSON Lines record (DuckDB counts lines differently)."""
+    message = str(error).splitlines()[0]
+    if not path.name.removesuffix(".gz").endswith((".jsonl", ".ndjson")):
+        return LoadError(f"{path}: malformed JSON, nothing loaded ({message})")
+    with open_text(path) as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                json.loads(line)
+            except json.JSONDecodeError as bad:
+                return LoadError(
+                    f"{path}: line {number}, column {bad.colno}: malformed JSON ({bad.msg}), nothing loaded"
+                )
+    return LoadError(f"{path}: malformed JSON, nothing loaded ({message})")
+
+
+def read_incoming(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: int) -> str | None:
+    """Read one file into the temp table `incoming`; return the name of DuckDB's CSV rejects table."""
+    if export.is_json:
+        try:
+            con.execute(json_incoming_sql(export.kind), {"path": str(export.path)})
+        except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
+            raise malformed_json_error(export.path, error) from None
+        return None
+    rejects_table = f"csv_rejects_{file_number}"
+    con.execute(
+        csv_incoming_sql(rejects_table, f"csv_scans_{file_number}"),
+        {"path": str(export.path), "names": export.columns},
+    )
+    return rejects_table
+
+
+def reject_malformed_lines(
+    con: duckdb.DuckDBPyConnection, rejects_table: str | None, records: int, parameters: dict
+) -> tuple[int, str | None]:
+    """Move CSV lines DuckDB could not split into raw.load_rejects; map the valid records to line numbers."""
+    if rejects_table is None or not temp_table_exists(con, rejects_table):
+        return 0, None
+    con.execute(
+        f"""
+        create or replace temp table malformed as
+        select
+            line as source_line,
+            lower(arg_min(error_type::varchar || ': ' || error_message, byte_position)) as reason,
+            ltrim(any_value(csv_line), chr(13) || chr(10)) as raw_record
+        from {rejects_table}
+        group by line
+        """
+    )
+    malformed = scalar(con, "select count(*) from malformed")
+    if not malformed:
+        return 0, None
+    # Valid records fill, in order, the line numbers that the malformed lines left free.
+    con.execute(
+        """
+        create or replace temp table line_map as
+        select row_number() over (order by line) - 1 as record_index, line as source_line
+        from range(2, $last_line + 1) as lines(line)
+        where line not in (select source_line from malformed)
+        """,
+        {"last_line": records + malformed + 1},
+    )
+    con.execute(
+        """
+        insert into raw.load_rejects
+        select $load_id, $source_file, source_line, null,
+            'malformed CSV line: ' || reason, raw_record, current_timestamp
+        from malformed
+        """,
+        parameters,
+    )
+    return malformed, "line_map"
+
+
 def load_file(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: int, load_id: str, bar: tqdm) -> Counts:
     source_file = str(export.path)
-    rejects_table, rejects_scan = f"csv_rejects_{file_number}", f"csv_scans_{file_number}"
+    parameters = {"load_id": load_id, "source_file": source_file}
     with query_progress(con, bar, export.path.stat().st_size):
-        con.execute(
-            f"""
-            create or replace temp table incoming as
-            select * from read_csv(
-                $path, names = $names, header = true, all_varchar = true,
-                delim = ',', quote = '"', escape = '"', strict_mode = true,
-                store_rejects = true, rejects_table = '{rejects_table}', rejects_scan = '{rejects_scan}'
-            )
-            """,
-            {"path": source_file, "names": export.columns},
-        )
+        rejects_table = read_incoming(con, export, file_number)
     counts = Counts(read=scalar(con, "select count(*) from incoming"))
     # Rows appended inside the open transaction get rowids from a large offset, in file order.
     first_rowid = scalar(con, "select min(rowid) from incoming")
 
-    malformed_lines = 0
-    if temp_table_exists(con, rejects_table):
-        con.execute(
-            f"""
-            create or replace temp table malformed as
-            select
-                line as source_line,
-                lower(arg_min(error_type::varchar || ': ' || error_message, byte_position)) as reason,
-                ltrim(any_value(csv_line), chr(13) || chr(10)) as raw_record
-            from {rejects_table}
-            group by line
-            """
-        )
-        malformed_lines = scalar(con, "select count(*) from malformed")
-    line_map = None
-    if malformed_lines:
-        # Valid records fill, in order, the line numbers that the malformed lines left free.
-        con.execute(
-            """
-            create or replace temp table line_map as
-            select row_number() over (order by line) - 1 as record_index, line as source_line
-            from range(2, $last_line + 1) as lines(line)
-            where line not in (select source_line from malformed)
-            """,
-            {"last_line": counts.read + malformed_lines + 1},
-        )
-        con.execute(
-            """
-            insert into raw.load_rejects
-            select $load_id, $source_file, source_line, null,
-                'malformed CSV line: ' || reason, raw_record, current_timestamp
-            from malformed
-            """,
-            {"load_id": load_id, "source_file": source_file},
-        )
-        line_map = "line_map"
-    counts.read += malformed_lines
+    malformed, line_map = reject_malformed_lines(con, rejects_table, counts.read, parameters)
+    counts.read += malformed
 
     bar.set_postfix_str("validating")
     con.execute(
         f"create or replace temp table typed as {typed_records_sql(export, line_map)}", {"first_rowid": first_rowid}
     )
+    record_sql = "to_json(incoming)" if not export.is_json else "incoming.record_json::varchar"
     invalid = scalar(
         con,
-        """
+        f"""
         insert into raw.load_rejects
         select $load_id, $source_file, typed.source_line, typed.reject_column,
-            'column ' || typed.reject_column || ': ' || typed.reject_reason, to_json(incoming), current_timestamp
+            'column ' || typed.reject_column || ': ' || typed.reject_reason, {record_sql}, current_timestamp
         from typed
         join incoming on incoming.rowid = typed.record_index + $first_rowid
         where typed.reject_reason is not null
         """,
-        {"load_id": load_id, "source_file": source_file, "first_rowid": first_rowid},
+        {**parameters, "first_rowid": first_rowid},
     )
-    counts.rejected = malformed_lines + invalid
+    counts.rejected = malformed + invalid
 
     bar.set_postfix_str("deduplicating")
     valid = scalar(con, "select count(*) from typed where reject_reason is null")
-    counts.loaded = scalar(
-        con,
-        """
-        insert into raw.messages
-        with keyed as (
-            select
-                *,
-                coalesce(
-                    nullif(trim(message_id), ''),
-                    'row:' || md5(to_json([
-                        conversation_id, sender_type_normalised, part_type, created_at_utc::varchar,
-                        first_response_at_utc::varchar, priority, assignee_id, tags, extra_columns::varchar
-                    ]))
-                ) as record_key
-            from typed
-            where reject_reason is null
-        ),
-        first_copies as (
-            select * from keyed
-            qualify row_number() over (partition by record_key order by record_index) = 1
-        )
-        select
-            message_id, conversation_id, sender_type, part_type, created_at_utc, first_response_at_utc,
-            priority, assignee_id, tags, extra_columns, record_key,
-            $source_file, source_line, $load_id, current_timestamp
-        from first_copies
-        where not exists (select 1 from raw.messages as loaded where loaded._record_key = first_copies.record_key)
-        """,
-        {"load_id": load_id, "source_file": source_file},
-    )
+    if export.kind is MESSAGES:
+        counts.loaded = scalar(con, INSERT_MESSAGES_SQL, parameters)
+    else:
+        con.execute(STAGE_CONVERSATIONS_SQL)
+        counts.loaded = scalar(con, "select count(*) from conversation_candidates")
+        replaced = scalar(con, DELETE_REPLACED_CONVERSATIONS_SQL)
+        con.execute(INSERT_CONVERSATIONS_SQL, parameters)
+        if replaced:
+            log.info("%s: %d stored conversation(s) replaced by a newer version", export.path, replaced)
     counts.duplicates = valid - counts.loaded
     if counts.read != counts.loaded + counts.duplicates + counts.rejected:
         raise duckdb.InternalException(f"{source_file}: records unaccounted for ({counts.summary()})")
@@ -412,10 +667,12 @@ def load(db_path: Path, files: list[Path], assume_tz: str) -> Counts:
                 counts = load_file(con, export, file_number, load_id, bar)
                 bar.set_postfix_str("done")
                 con.execute(
-                    "insert into raw.load_files values ($load_id, $file, $tz, $r, $l, $d, $x, current_timestamp)",
+                    "insert into raw.load_files "
+                    "values ($load_id, $file, $kind, $tz, $r, $l, $d, $x, current_timestamp)",
                     {
                         "load_id": load_id,
                         "file": str(export.path),
+                        "kind": export.kind.name,
                         "tz": assume_tz,
                         "r": counts.read,
                         "l": counts.loaded,
@@ -423,11 +680,13 @@ def load(db_path: Path, files: list[Path], assume_tz: str) -> Counts:
                         "x": counts.rejected,
                     },
                 )
-                log.info("%s: %s", export.path, counts.summary())
+                log.info("%s (%s export): %s", export.path, export.kind.name, counts.summary())
                 total += counts
         con.execute("commit")
-    except duckdb.Error as error:
+    except (duckdb.Error, LoadError) as error:
         con.execute("rollback")
+        if isinstance(error, LoadError):
+            raise
         raise LoadError(f"load failed, database unchanged: {str(error).splitlines()[0]}") from None
     finally:
         con.close()
@@ -447,9 +706,11 @@ def time_zone(name: str) -> str:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=(
-            "Load Intercom message exports (CSV or CSV.gz, SPEC §1 A) into a DuckDB file. Every record is "
-            "loaded, counted as a duplicate, or rejected with its reason into raw.load_rejects; the run "
-            "prints 'read N, loaded L, duplicates D, rejected R' (N = L + D + R) and is one transaction."
+            "Load Intercom exports into a DuckDB file: message exports (CSV / CSV.gz with conversation_id, "
+            "sender_type, created_at) and conversation exports (CSV, JSON array or JSON Lines with "
+            "conversation_id, started_at), recognised from their header. Every record is loaded, counted as a "
+            "duplicate, or rejected with its reason into raw.load_rejects; the run prints "
+            "'read N, loaded L, duplicates D, rejected R' (N = L + D + R) and is one transaction."
         ),
         epilog=(
             "Exit status: 0 loaded (rejected rows are listed in raw.load_rejects), 2 nothing loaded "
@@ -465,7 +726,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary line and errors")
     parser.add_argument(
-        "files", nargs="+", type=Path, metavar="FILE", help="message export CSV files (.csv or .csv.gz)"
+        "files", nargs="+", type=Path, metavar="FILE", help="export files (.csv, .csv.gz, .json, .jsonl, .ndjson)"
     )
     return parser.parse_args(argv)
 

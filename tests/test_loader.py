@@ -48,7 +48,7 @@ def test_semicolon_delimited_file_is_refused_with_the_columns_found(tmp_path: Pa
     )
     run = load(db, bad)
     assert run.returncode == 2
-    assert "missing required column(s) conversation_id, sender_type, created_at" in run.stderr
+    assert "cannot tell the export kind" in run.stderr
     assert "found conversation_id_sender_type_created_at" in run.stderr
 
 
