@@ -371,13 +371,14 @@ def inspect_export(path: Path) -> ExportFile:
     repeated = sorted({name for name in columns if columns.count(name) > 1})
     if repeated:
         raise LoadError(f"{path}: line 1: column(s) {', '.join(repeated)} appear more than once in the header")
-    if "sender_type" not in columns and "started_at" not in columns:
+    looks_like_messages = "sender_type" in columns or ("created_at" in columns and "started_at" not in columns)
+    if not looks_like_messages and "started_at" not in columns:
         raise LoadError(
             f"{path}: line 1: cannot tell the export kind; expected the columns {', '.join(MESSAGES.required)} "
             f"(messages) or {', '.join(CONVERSATIONS.required)} (conversations); found {', '.join(columns)} "
             "(is the file comma-separated?)"
         )
-    kind = MESSAGES if "sender_type" in columns else CONVERSATIONS
+    kind = MESSAGES if looks_like_messages else CONVERSATIONS
     missing = [name for name in kind.required if name not in columns]
     if missing:
         raise LoadError(
