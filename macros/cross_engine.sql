@@ -103,6 +103,16 @@
 {%- endmacro %}
 
 
+{#- The UTC calendar date of a timestamptz. -#}
+{% macro utc_date(timestamp) -%}
+    {{ return(adapter.dispatch('utc_date', 'intercom_sla')(timestamp)) }}
+{%- endmacro %}
+
+{% macro default__utc_date(timestamp) -%}
+    cast({{ timestamp }} at time zone 'UTC' as date)
+{%- endmacro %}
+
+
 {#- A one-column relation (spine_date) of dates from start to end inclusive, step days apart. -#}
 {% macro date_spine(start_date, end_date, step_days) -%}
     {{ return(adapter.dispatch('date_spine', 'intercom_sla')(start_date, end_date, step_days)) }}

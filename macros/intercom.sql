@@ -37,3 +37,18 @@
 {% macro count_where(condition) -%}
     cast(coalesce(sum(case when {{ condition }} then 1 else 0 end), 0) as {{ dbt.type_bigint() }})
 {%- endmacro %}
+
+
+{#- Resolution measures over fct_conversations rows with in_resolution_metrics (SPEC §4), shared by
+    every resolution mart. -#}
+{% macro resolution_measures() -%}
+    count(*) as total_closed,
+    {{ percentile_cont('resolution_seconds / 3600.0', 0.5) }} as median_hours,
+    {{ percentile_cont('resolution_seconds / 3600.0', 0.95) }} as p95_hours,
+    cast(avg(case when resolution_seconds <= 86400 then 1.0 else 0.0 end) as {{ type_double() }}) as pct_within_24h,
+    cast(avg(message_count) as {{ type_double() }}) as avg_messages,
+    {{ count_where("resolution_sla_status = 'breached'") }} as resolution_breaches,
+    cast(
+        100.0 * {{ count_where("resolution_sla_status = 'breached'") }} / count(*) as {{ type_double() }}
+    ) as resolution_breach_rate_pct
+{%- endmacro %}

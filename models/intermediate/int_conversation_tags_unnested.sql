@@ -1,7 +1,8 @@
--- SPEC §3 tags: the distinct union of a conversation's comma-separated tags, trimmed, empties dropped.
+-- SPEC §3 tags: the distinct union of a conversation's tags from every export (comma-separated in
+-- message exports, semicolon-separated in conversation exports), trimmed, empties dropped.
 with
 
-messages as (
+message_tags as (
 
     select
         conversation_id,
@@ -11,12 +12,29 @@ messages as (
 
 ),
 
+export_tags as (
+
+    select
+        conversation_id,
+        tags
+    from {{ ref('stg_intercom__conversations') }}
+    where tags is not null
+
+),
+
 split_tags as (
 
     select
         conversation_id,
         trim({{ split_to_rows('tags', ',') }}) as tag
-    from messages
+    from message_tags
+
+    union all
+
+    select
+        conversation_id,
+        trim({{ split_to_rows('tags', ';') }}) as tag
+    from export_tags
 
 ),
 

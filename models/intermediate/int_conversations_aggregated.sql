@@ -55,14 +55,15 @@ conversations as (
         min(started_at) as started_at,
         min(created_at) as first_message_at,
         max(created_at) as last_message_at,
-        count(*) as message_count,
+        count(*) as part_count,
+        {{ count_where("part_type = 'comment'") }} as message_count,
         min(case when is_admin_reply then created_at end) as computed_first_response_at,
         min(case when export_first_response_at >= started_at then export_first_response_at end)
             as export_first_response_at,
         {{ value_at_first('assignee_id', 'message_sequence', 'is_admin_reply') }} as first_reply_assignee_id,
         {{ last_non_null_by('assignee_id', 'message_sequence') }} as last_assignee_id,
         {{ first_non_null_by('priority', 'message_sequence') }} as first_priority,
-        max(greatest(created_at, coalesce(export_first_response_at, created_at))) as latest_timestamp
+        greatest(max(created_at), max(export_first_response_at)) as latest_timestamp
     from replies_flagged
     group by conversation_id
 
@@ -75,6 +76,7 @@ final as (
         started_at,
         first_message_at,
         last_message_at,
+        part_count,
         message_count,
         computed_first_response_at,
         export_first_response_at,
@@ -84,8 +86,8 @@ final as (
             when export_first_response_at is not null then 'export'
             when computed_first_response_at is not null then 'computed'
         end as first_response_source,
-        coalesce(first_reply_assignee_id, last_assignee_id) as assignee_id,
-        max(latest_timestamp) over () as data_as_of
+        latest_timestamp,
+        coalesce(first_reply_assignee_id, last_assignee_id) as assignee_id
     from conversations
 
 )

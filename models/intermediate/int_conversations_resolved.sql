@@ -1,0 +1,160 @@
+-- SPEC §4, one row per conversation known to any export, with the resolution from whichever source
+-- is authoritative for it. Precedence: a conversation with state events (close / open / snooze parts)
+-- in a message export is resolved from those events; otherwise from the conversation export's
+-- state and resolved_at; otherwise (messages without state events) it is not known to be resolved.
+with
+
+message_conversations as (
+
+    select
+        conversation_id,
+        started_at,
+        first_message_at,
+        latest_timestamp
+    from {{ ref('int_conversations_aggregated') }}
+
+),
+
+event_resolutions as (
+
+    select
+        conversation_id,
+        has_state_events,
+        final_state,
+        first_closed_at,
+        last_closed_at,
+        reopen_count,
+        open_seconds_to_last_event,
+        last_event_at
+    from {{ ref('int_conversations_resolved_from_events') }}
+
+),
+
+export_conversations as (
+
+    select
+        conversation_id,
+        started_at,
+        resolved_at,
+        state,
+        reopen_count
+    from {{ ref('stg_intercom__conversations') }}
+
+),
+
+conversation_ids as (
+
+    select conversation_id from message_conversations
+    union
+    select conversation_id from export_conversations
+
+),
+
+sourced as (
+
+    select
+        conversation_ids.conversation_id,
+        message_conversations.latest_timestamp,
+        export_conversations.started_at as export_started_at,
+        export_conversations.resolved_at as export_resolved_at,
+        event_resolutions.first_closed_at,
+        event_resolutions.last_closed_at,
+        event_resolutions.open_seconds_to_last_event,
+        event_resolutions.last_event_at,
+        case
+            when event_resolutions.has_state_events then 'state_events'
+            when export_conversations.conversation_id is not null then 'conversation_export'
+        end as resolution_source,
+        case
+            when event_resolutions.has_state_events
+                then coalesce(message_conversations.started_at, message_conversations.first_message_at)
+            when export_conversations.conversation_id is not null then export_conversations.started_at
+            else coalesce(message_conversations.started_at, message_conversations.first_message_at)
+        end as resolution_started_at,
+        case
+            when event_resolutions.has_state_events then event_resolutions.final_state
+            else coalesce(
+                export_conversations.state,
+                case when export_conversations.resolved_at is not null then 'closed' end
+            )
+        end as state,
+        case
+            when event_resolutions.has_state_events then event_resolutions.reopen_count
+            else export_conversations.reopen_count
+        end as reopen_count
+    from conversation_ids
+    left join message_conversations
+        on conversation_ids.conversation_id = message_conversations.conversation_id
+    left join event_resolutions
+        on conversation_ids.conversation_id = event_resolutions.conversation_id
+    left join export_conversations
+        on conversation_ids.conversation_id = export_conversations.conversation_id
+
+),
+
+as_of as (
+
+    -- the latest timestamp loaded from any export
+    select
+        *,
+        greatest(
+            max(latest_timestamp) over (),
+            max(export_started_at) over (),
+            max(export_resolved_at) over ()
+        ) as data_as_of
+    from sourced
+
+),
+
+resolved as (
+
+    select
+        *,
+        coalesce(state = 'closed', false) as is_resolved,
+        case
+            when state <> 'closed' then null
+            when resolution_source = 'state_events' then last_closed_at
+            else export_resolved_at
+        end as resolved_at
+    from as_of
+
+),
+
+measured as (
+
+    select
+        *,
+        {{ seconds_between('resolution_started_at', 'resolved_at') }} as resolution_seconds,
+        case
+            when resolution_source = 'state_events' and state = 'open'
+                then open_seconds_to_last_event + {{ seconds_between('last_event_at', 'data_as_of') }}
+            when resolution_source = 'state_events' then open_seconds_to_last_event
+        end as open_seconds
+    from resolved
+
+),
+
+final as (
+
+    select
+        conversation_id,
+        resolution_source,
+        resolution_started_at,
+        state,
+        is_resolved,
+        first_closed_at,
+        last_closed_at,
+        resolved_at,
+        resolution_seconds,
+        open_seconds,
+        reopen_count,
+        case
+            when is_resolved and resolved_at is null then 'closed_without_resolved_at'
+            when resolution_seconds < 0 then 'negative_resolution_span'
+        end as resolution_exclusion_reason,
+        data_as_of
+    from measured
+
+)
+
+select * from final
