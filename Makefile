@@ -28,8 +28,8 @@ install: $(VENV)/.installed  ## create .venv and install the pinned requirements
 
 demo: install  ## generate a sample export, load it, build the marts, write reports, print the summary
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
-	$(BIN)/python scripts/generate_sample.py --out $(DEMO_DIR)/messages.csv
-	$(BIN)/python scripts/load.py --quiet --db $(DEMO_DB) $(DEMO_DIR)/messages.csv
+	$(BIN)/python scripts/generate_sample.py --out $(DEMO_DIR)/messages.csv --conversation-export $(DEMO_DIR)/conversations.csv
+	$(BIN)/python scripts/load.py --quiet --db $(DEMO_DB) $(DEMO_DIR)/messages.csv $(DEMO_DIR)/conversations.csv
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(DBT) build --quiet
 	$(BIN)/python scripts/export_reports.py --db $(DEMO_DB) --out reports
 
@@ -52,8 +52,8 @@ test-python: install  ## pytest: loader, scripts and end-to-end checks
 
 test-dbt: install  ## dbt build (unit tests, contracts, data tests) on a freshly generated sample
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
-	$(BIN)/python scripts/generate_sample.py --out $(TEST_DIR)/messages.csv
-	$(BIN)/python scripts/load.py --quiet --db $(TEST_DB) $(TEST_DIR)/messages.csv
+	$(BIN)/python scripts/generate_sample.py --out $(TEST_DIR)/messages.csv --conversation-export $(TEST_DIR)/conversations.jsonl
+	$(BIN)/python scripts/load.py --quiet --db $(TEST_DB) $(TEST_DIR)/messages.csv $(TEST_DIR)/conversations.jsonl
 	DBT_DUCKDB_PATH=$(TEST_DB) $(DBT) build
 	DBT_DUCKDB_PATH=$(TEST_DB) $(DBT) build --select marts --vars '{unanswered_sla_status: pending}'
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Write the first-response SLA reports from the marts and print the headline numbers.
+"""Write the SLA and resolution reports from the marts and print the headline numbers.
 
-reports/sla_report.csv   one row per conversation in first-response scope (from fct_conversations)
-reports/sla_summary.json the one-row summary (from mart_sla_summary)
+reports/sla_report.csv          one row per conversation in first-response scope (fct_conversations)
+reports/sla_summary.json        the first-response summary (mart_sla_summary)
+reports/resolution_report.csv   one row per resolved conversation in the resolution metrics
+reports/resolution_summary.json the resolution summary plus its breakdowns and daily series
 
 The marts compute; this script only selects, formats (UTC ISO timestamps, minutes rounded to two
-decimals) and writes. Text cells that a spreadsheet would run as a formula (starting with = + - @,
-tab or carriage return) are prefixed with an apostrophe.
+decimals, whole seconds) and writes. Text cells that a spreadsheet would run as a formula (starting
+with = + - @, tab or carriage return) are prefixed with an apostrophe.
 """
 
 from __future__ import annotations
@@ -15,96 +17,156 @@ import argparse
 import json
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-REPORT_COLUMNS = (
-    "conversation_id",
-    "started_at",
-    "first_response_at",
-    "response_minutes",
-    "priority",
-    "assignee_id",
-    "tags",
-    "sla_threshold_minutes",
-    "sla_status",
-    "sla_breached",
-    "breach_by_minutes",
+
+@dataclass(frozen=True)
+class CsvReport:
+    file_name: str
+    # (column, format): text, timestamp, minutes (2 decimals), seconds (whole), plain
+    columns: tuple[tuple[str, str], ...]
+    where: str
+    order_by: str
+
+
+SLA_REPORT = CsvReport(
+    "sla_report.csv",
+    (
+        ("conversation_id", "text"),
+        ("started_at", "timestamp"),
+        ("first_response_at", "timestamp"),
+        ("response_minutes", "minutes"),
+        ("priority", "text"),
+        ("assignee_id", "text"),
+        ("tags", "text"),
+        ("sla_threshold_minutes", "plain"),
+        ("sla_status", "text"),
+        ("sla_breached", "plain"),
+        ("breach_by_minutes", "minutes"),
+    ),
+    where="in_first_response_scope",
+    order_by="started_at, conversation_id",
 )
-TEXT_COLUMNS = ("conversation_id", "priority", "assignee_id", "tags", "sla_status")
-TIMESTAMP_COLUMNS = ("started_at", "first_response_at")
-MINUTE_COLUMNS = ("response_minutes", "breach_by_minutes")
+
+RESOLUTION_REPORT = CsvReport(
+    "resolution_report.csv",
+    (
+        ("conversation_id", "text"),
+        ("user_id", "text"),
+        ("resolution_started_at as started_at", "timestamp"),
+        ("resolved_at", "timestamp"),
+        ("resolution_seconds", "seconds"),
+        ("assignee_email", "text"),
+        ("tags", "text"),
+    ),
+    where="in_resolution_metrics",
+    order_by="resolved_at, conversation_id",
+)
 
 
-def report_column_sql(column: str) -> str:
-    if column in TEXT_COLUMNS:
-        return f"case when regexp_matches({column}, '^[=+\\-@\\t\\r]') then '''' || {column} else {column} end"
-    if column in TIMESTAMP_COLUMNS:
-        return f"strftime({column} at time zone 'UTC', '%Y-%m-%dT%H:%M:%SZ')"
-    if column in MINUTE_COLUMNS:
-        return f"round({column}, 2)"
-    return column
+def column_sql(spec: str, kind: str) -> str:
+    source, _, alias = spec.partition(" as ")
+    name = alias or source
+    expression = {
+        "text": f"case when regexp_matches({source}, '^[=+\\-@\\t\\r]') then '''' || {source} else {source} end",
+        "timestamp": f"strftime({source} at time zone 'UTC', '%Y-%m-%dT%H:%M:%SZ')",
+        "minutes": f"round({source}, 2)",
+        "seconds": f"cast(round({source}) as bigint)",
+        "plain": source,
+    }[kind]
+    return f"{expression} as {name}"
 
 
-def export_report_csv(con: duckdb.DuckDBPyConnection, schema: str, path: Path) -> int:
-    columns = ",\n    ".join(f"{report_column_sql(column)} as {column}" for column in REPORT_COLUMNS)
+def write_csv_report(con: duckdb.DuckDBPyConnection, schema: str, report: CsvReport, out_dir: Path) -> int:
+    columns = ",\n    ".join(column_sql(spec, kind) for spec, kind in report.columns)
     relation = con.sql(
-        f"select\n    {columns}\nfrom {schema}.fct_conversations\n"
-        "where in_first_response_scope\norder by started_at, conversation_id"
+        f"select\n    {columns}\nfrom {schema}.fct_conversations\nwhere {report.where}\norder by {report.order_by}"
     )
-    relation.write_csv(str(path), header=True)
+    relation.write_csv(str(out_dir / report.file_name), header=True)
     return len(relation)
 
 
-def read_summary(con: duckdb.DuckDBPyConnection, schema: str) -> dict:
-    relation = con.sql(f"select * from {schema}.mart_sla_summary")
-    rows = relation.fetchall()
+def records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    relation = con.sql(sql)
+    return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
+
+
+def single_row(con: duckdb.DuckDBPyConnection, schema: str, mart: str) -> dict:
+    rows = records(con, f"select * from {schema}.{mart}")
     if len(rows) != 1:
-        raise LookupError(f"mart_sla_summary has {len(rows)} rows; expected 1")
-    summary = dict(zip(relation.columns, rows[0], strict=True))
-    rate = summary["breach_rate_pct"]
-    top_assignees = json.loads(summary["top_5_assignees_by_breach_rate"] or "[]")
-    for assignee in top_assignees:
-        assignee["breach_rate_pct"] = round(assignee["breach_rate_pct"], 2)
+        raise LookupError(f"{mart} has {len(rows)} rows; expected 1")
+    return rows[0]
+
+
+def rounded(value: object, places: int = 2) -> object:
+    return round(value, places) if isinstance(value, float) else value
+
+
+def json_ready(row: dict, places: int = 2) -> dict:
     return {
-        "total_conversations": summary["total_conversations"],
-        "total_breaches": summary["total_breaches"],
-        "breach_rate_pct": None if rate is None else round(rate, 2),
-        "top_5_assignees_by_breach_rate": top_assignees,
-        "breaches_by_priority": json.loads(summary["breaches_by_priority"] or "{}"),
-        "total_pending": summary["total_pending"],
-        "median_response_minutes": round_or_none(summary["median_response_minutes"]),
-        "p95_response_minutes": round_or_none(summary["p95_response_minutes"]),
-        "out_of_scope_conversations": summary["out_of_scope_conversations"],
-        "unanswered_sla_status": summary["unanswered_sla_status"],
-        "data_as_of": summary["data_as_of"].isoformat() if summary["data_as_of"] else None,
+        key: value.isoformat() if hasattr(value, "isoformat") else rounded(value, places) for key, value in row.items()
     }
 
 
-def round_or_none(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+def sla_summary(con: duckdb.DuckDBPyConnection, schema: str) -> dict:
+    summary = single_row(con, schema, "mart_sla_summary")
+    top_assignees = [json_ready(entry) for entry in json.loads(summary.pop("top_5_assignees_by_breach_rate") or "[]")]
+    breaches_by_priority = json.loads(summary.pop("breaches_by_priority") or "{}")
+    rest = json_ready(summary)
+    return {
+        "total_conversations": rest.pop("total_conversations"),
+        "total_breaches": rest.pop("total_breaches"),
+        "breach_rate_pct": rest.pop("breach_rate_pct"),
+        "top_5_assignees_by_breach_rate": top_assignees,
+        "breaches_by_priority": breaches_by_priority,
+        **rest,
+    }
 
 
-def headline(summary: dict, report_rows: int, out_dir: Path) -> str:
+def resolution_summary(con: duckdb.DuckDBPyConnection, schema: str) -> dict:
+    summary = json_ready(single_row(con, schema, "mart_resolution_summary"), places=4)
+
+    def breakdown(mart: str, key: str) -> list[dict]:
+        return [json_ready(row, 4) for row in records(con, f"select * from {schema}.{mart} order by {key}")]
+
+    return {
+        **summary,
+        "by_assignee": breakdown("mart_resolution_by_assignee", "assignee"),
+        "by_tag": breakdown("mart_resolution_by_tag", "tag"),
+        "by_priority": breakdown("mart_resolution_by_priority", "priority"),
+        "daily": breakdown("mart_resolution_daily", "resolved_date"),
+    }
+
+
+def headline(sla: dict, resolution: dict, written: dict[str, int], out_dir: Path) -> str:
     worst = ", ".join(
         f"{entry['assignee_id']} {entry['breach_rate_pct']}% ({entry['breaches']}/{entry['conversations']})"
-        for entry in summary["top_5_assignees_by_breach_rate"][:3]
+        for entry in sla["top_5_assignees_by_breach_rate"][:3]
     )
-    by_priority = ", ".join(f"{name} {count}" for name, count in summary["breaches_by_priority"].items())
-    return "\n".join(
-        (
-            f"First-response SLA, data as of {summary['data_as_of']}",
-            f"  conversations in scope  {summary['total_conversations']}"
-            f"  (out of scope: {summary['out_of_scope_conversations']})",
-            f"  breaches                {summary['total_breaches']}  ({summary['breach_rate_pct']}%)",
-            f"  response minutes        median {summary['median_response_minutes']}"
-            f", p95 {summary['p95_response_minutes']}",
-            f"  breaches by priority    {by_priority}",
-            f"  worst assignees         {worst}",
-            f"  wrote {out_dir / 'sla_report.csv'} ({report_rows} rows) and {out_dir / 'sla_summary.json'}",
-        )
-    )
+    by_priority = ", ".join(f"{name} {count}" for name, count in sla["breaches_by_priority"].items())
+    within_24h = resolution["pct_within_24h"]
+    lines = [
+        f"First-response SLA, data as of {sla['data_as_of']}",
+        f"  conversations in scope  {sla['total_conversations']}  (out of scope: {sla['out_of_scope_conversations']})",
+        f"  breaches                {sla['total_breaches']}  ({sla['breach_rate_pct']}%)",
+        f"  response minutes        median {sla['median_response_minutes']}, p95 {sla['p95_response_minutes']}",
+        f"  breaches by priority    {by_priority}",
+        f"  worst assignees         {worst}",
+        "Resolution",
+        f"  resolved                {resolution['total_closed']}"
+        f"  (unresolved: {resolution['unresolved_conversations']}, excluded: {resolution['excluded_conversations']})",
+        f"  resolution hours        median {rounded(resolution['median_hours'])},"
+        f" p95 {rounded(resolution['p95_hours'])}",
+        f"  resolved within 24 h    {None if within_24h is None else round(100 * within_24h, 1)}%",
+        "Wrote "
+        + ", ".join(
+            f"{out_dir / name}" + (f" ({rows} rows)" if name.endswith(".csv") else "") for name, rows in written.items()
+        ),
+    ]
+    return "\n".join(lines)
 
 
 def schema_name(value: str) -> str:
@@ -115,7 +177,7 @@ def schema_name(value: str) -> str:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Write reports/sla_report.csv and reports/sla_summary.json from the built marts.",
+        description="Write the SLA and resolution reports (CSV and JSON) from the built marts.",
     )
     parser.add_argument("--db", required=True, type=Path, help="DuckDB database that `dbt build` wrote")
     parser.add_argument("--out", type=Path, default=Path("reports"), help="folder for the reports (default reports)")
@@ -131,19 +193,26 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     try:
         with duckdb.connect(str(args.db), read_only=True) as con:
-            if not con.execute(
+            built = con.execute(
                 "select count(*) from duckdb_tables() where schema_name = $schema and table_name = 'mart_sla_summary'",
                 {"schema": args.schema},
-            ).fetchall()[0][0]:
+            ).fetchall()[0][0]
+            if not built:
                 print(f"error: {args.db}: no marts in schema {args.schema}; run `dbt build` first", file=sys.stderr)
                 return 2
-            report_rows = export_report_csv(con, args.schema, args.out / "sla_report.csv")
-            summary = read_summary(con, args.schema)
-    except duckdb.Error as error:
+            written = {
+                report.file_name: write_csv_report(con, args.schema, report, args.out)
+                for report in (SLA_REPORT, RESOLUTION_REPORT)
+            }
+            sla = sla_summary(con, args.schema)
+            resolution = resolution_summary(con, args.schema)
+    except (duckdb.Error, LookupError) as error:
         print(f"error: {args.db}: {str(error).splitlines()[0]}", file=sys.stderr)
         return 2
-    (args.out / "sla_summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    print(headline(summary, report_rows, args.out))
+    for name, summary in (("sla_summary.json", sla), ("resolution_summary.json", resolution)):
+        (args.out / name).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        written[name] = 1
+    print(headline(sla, resolution, written, args.out))
     return 0
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import itertools
+import json
 import random
 import sys
 from collections.abc import Iterator
@@ -40,6 +41,8 @@ ADMIN_SENDERS = ("admin", "admin", "admin", "teammate", "Admin")
 OFFSETS = (timezone(timedelta(hours=2)), timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=30)))
 # Typical first-response minutes per priority: P1 answers are fast, normal ones can take hours.
 RESPONSE_MEDIAN_MINUTES = {"P1": 9.0, "P2": 35.0, "normal": 150.0}
+# Conversations of the message export that the conversation export also carries.
+OVERLAPPING_CONVERSATIONS = 50
 BODIES = (
     "Hi, I was charged twice, can you check?",
     'The export says "failed", see screenshot',
@@ -59,6 +62,8 @@ class Conversation:
         self.agent_weights = agent_weights
         self.message_number = 0
         self.rows: list[dict[str, str]] = []
+        self.owner = ""
+        self.closed_at: datetime | None = None
 
     def add(self, at: datetime, sender: str, part_type: str = "", assignee: str = "", **fields: str) -> None:
         self.message_number += 1
@@ -117,7 +122,7 @@ def build_conversation(rng: random.Random, number: int, start: datetime, agent_w
     conv = Conversation(rng, number, start, agent_weights)
     priority = pick_priority(rng)
     tags = rng.sample(TAGS, rng.choice((0, 1, 1, 2, 3)))
-    owner = conv.agent()
+    owner = conv.owner = conv.agent()
     kind = rng.random()
     at = start
 
@@ -152,11 +157,99 @@ def build_conversation(rng: random.Random, number: int, start: datetime, agent_w
     conv.add(reply_at, rng.choice(ADMIN_SENDERS), "comment", owner, tags=",".join(tags[2:]), **given)
 
     at = reply_at
-    for _ in range(rng.choice((0, 1, 2, 2, 3, 4))):
+    if rng.random() < 0.1:  # snoozed for a while, woken by hand or by the timer
+        conv.add(at + timedelta(minutes=5), rng.choice(ADMIN_SENDERS), "snoozed", owner)
+        at += timedelta(hours=rng.uniform(1, 20))
+        conv.add(at, *(("bot", "timer_unsnooze") if rng.random() < 0.5 else (rng.choice(ADMIN_SENDERS), "unsnoozed")))
+    for _ in range(rng.choice((0, 1, 1, 2, 3))):
         at += timedelta(minutes=rng.uniform(2, 240))
         sender = rng.choice(CUSTOMER_SENDERS) if rng.random() < 0.5 else rng.choice(ADMIN_SENDERS)
         conv.add(at, sender, "comment", owner if sender in ADMIN_SENDERS else "")
+    if rng.random() < 0.85:  # most conversations get closed; some reopen and close again
+        at += timedelta(minutes=rng.lognormvariate(4.5, 1.2))
+        conv.add(at, rng.choice(ADMIN_SENDERS), "close", owner)
+        if rng.random() < 0.12:
+            at += timedelta(hours=rng.uniform(1, 72))
+            conv.add(at, rng.choice(CUSTOMER_SENDERS), "comment")
+            if rng.random() < 0.3:
+                conv.add(at + timedelta(minutes=1), rng.choice(ADMIN_SENDERS), "open", owner)
+            at += timedelta(hours=rng.uniform(0.5, 30))
+            conv.add(at, rng.choice(ADMIN_SENDERS), "close", owner)
+    conv.closed_at = at if conv.rows[-1]["part_type"] == "close" else None
     return conv
+
+
+EXPORT_COLUMNS = (
+    "conversation_id",
+    "user_id",
+    "started_at",
+    "resolved_at",
+    "state",
+    "assignee_email",
+    "tags",
+    "message_count",
+    "reopen_count",
+    "priority",
+)
+
+
+def export_row(
+    rng: random.Random, conversation_id: str, started: datetime, resolved: datetime | None, owner: str
+) -> dict:
+    """One conversation-export record (SPEC §1 B): semicolon tags, mixed timestamp forms."""
+    state = "closed" if resolved else rng.choice(("open", "open", "snoozed"))
+    return {
+        "conversation_id": conversation_id,
+        "user_id": f"u-{rng.randint(1, 99999):05d}",
+        "started_at": format_timestamp(rng, started),
+        "resolved_at": format_timestamp(rng, resolved) if resolved else "",
+        "state": state,
+        "assignee_email": f"{owner}@example.com" if owner else "",
+        "tags": ";".join(rng.sample(TAGS, rng.choice((0, 1, 1, 2)))),
+        "message_count": str(rng.randint(2, 14)),
+        "reopen_count": str(rng.choice((0, 0, 0, 0, 1, 2))) if resolved else "0",
+        "priority": pick_priority(rng),
+    }
+
+
+def export_records(
+    rng: random.Random, conversations: int, agent_weights: list[float], first_day: datetime, days: int
+) -> Iterator[dict]:
+    """A month of a payments team's conversation export, with the data-quality faults real ones have."""
+    for number, start in enumerate(conversation_starts(rng, conversations, first_day, days), 1):
+        owner = Conversation(rng, number, start, agent_weights).agent().replace("agent-", "agent")
+        roll = rng.random()
+        resolved = None if roll < 0.08 else start + timedelta(minutes=rng.lognormvariate(5.8, 1.3))
+        row = export_row(rng, f"pay-{number:06d}", start, resolved, owner)
+        if roll > 0.995:  # resolved before it started: a time-zone slip in the source system
+            row["resolved_at"] = format_timestamp(rng, start - timedelta(hours=rng.randint(1, 5)))
+        elif roll > 0.98:  # closed without a resolution time
+            row["resolved_at"] = ""
+        yield row
+
+
+def write_conversation_export(path: Path, records: Iterator[dict]) -> int:
+    """CSV, JSON Lines (.jsonl) or a JSON array (.json), chosen by the file's suffix."""
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
+        if path.suffix == ".csv":
+            writer.writeheader()
+        elif path.suffix == ".json":
+            out.write("[")
+        for record in records:
+            count += 1
+            if path.suffix == ".csv":
+                writer.writerow(record)
+                continue
+            typed: dict = {key: value for key, value in record.items() if value != ""}
+            typed["tags"] = [tag for tag in record["tags"].split(";") if tag]
+            typed["message_count"], typed["reopen_count"] = int(record["message_count"]), int(record["reopen_count"])
+            separator = "," if path.suffix == ".json" and count > 1 else ""
+            out.write(separator + json.dumps(typed) + "\n")
+        if path.suffix == ".json":
+            out.write("]\n")
+    return count
 
 
 def conversation_starts(rng: random.Random, count: int, first_day: datetime, days: int) -> Iterator[datetime]:
@@ -169,14 +262,26 @@ def conversation_starts(rng: random.Random, count: int, first_day: datetime, day
         yield at.replace(microsecond=0)
 
 
-def generate(out, conversations: int, agents: int, seed: int, first_day: datetime, days: int) -> int:
+def agent_weights_for(agents: int) -> list[float]:
+    return list(itertools.accumulate(1 / rank**0.7 for rank in range(1, agents + 1)))
+
+
+def generate(
+    out, conversations: int, agents: int, seed: int, first_day: datetime, days: int, overlap: list[dict]
+) -> int:
+    """Write the message export; the first conversations also go to `overlap` as conversation-export rows."""
     rng = random.Random(seed)
-    agent_weights = list(itertools.accumulate(1 / rank**0.7 for rank in range(1, agents + 1)))
+    overlap_rng = random.Random(seed + 1)
+    agent_weights = agent_weights_for(agents)
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     rows_written = 0
     for number, start in enumerate(conversation_starts(rng, conversations, first_day, days), 1):
         conv = build_conversation(rng, number, max(first_day, start), agent_weights)
+        if number <= OVERLAPPING_CONVERSATIONS:
+            # the conversation export disagrees a little with the state events, which take precedence
+            resolved = conv.closed_at + timedelta(minutes=overlap_rng.randint(1, 90)) if conv.closed_at else None
+            overlap.append(export_row(overlap_rng, conv.conversation_id, conv.start, resolved, conv.owner))
         rows = conv.rows
         if rng.random() < 0.1:  # some exports are not in time order
             rng.shuffle(rows)
@@ -204,6 +309,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2026, help="random seed; the same seed gives the same file")
     parser.add_argument("--start", default="2026-07-01", help="first day of the export, UTC (default 2026-07-01)")
     parser.add_argument("--days", type=int, default=92, help="days covered (default 92, a quarter)")
+    parser.add_argument(
+        "--conversation-export",
+        type=Path,
+        help="also write a conversation export here (.csv, .jsonl or .json): a payments team's last month, "
+        f"plus the first {OVERLAPPING_CONVERSATIONS} conversations of the message export",
+    )
+    parser.add_argument(
+        "--export-conversations", type=int, default=1000, help="conversations in that month (default 1000)"
+    )
     return parser.parse_args(argv)
 
 
@@ -214,9 +328,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     first_day = datetime.fromisoformat(args.start).replace(tzinfo=UTC)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    overlap: list[dict] = []
     with args.out.open("w", encoding="utf-8-sig", newline="") as out:
-        rows = generate(out, args.conversations, args.agents, args.seed, first_day, args.days)
+        rows = generate(out, args.conversations, args.agents, args.seed, first_day, args.days, overlap)
     print(f"wrote {rows} rows for {args.conversations} conversations to {args.out}")
+    if args.conversation_export:
+        month_start = first_day + timedelta(days=max(0, args.days - 30))
+        records = export_records(
+            random.Random(args.seed + 2), args.export_conversations, agent_weights_for(args.agents), month_start, 30
+        )
+        args.conversation_export.parent.mkdir(parents=True, exist_ok=True)
+        count = write_conversation_export(args.conversation_export, itertools.chain(records, overlap))
+        print(f"wrote {count} conversations to {args.conversation_export}")
     return 0
 
 

@@ -41,3 +41,30 @@ def test_size_flag_and_loader_accounting(tmp_path: Path) -> None:
     assert counts["read"] == counts["loaded"] + counts["duplicates"] + counts["rejected"]
     assert 4000 < counts["read"] < 5500  # ~4.6 rows per conversation
     assert counts["duplicates"] > 0 and counts["rejected"] == 2  # one pair of broken rows per 1,000
+
+
+def test_conversation_export_in_every_format_loads_the_same(tmp_path: Path) -> None:
+    counts = []
+    for suffix in (".csv", ".jsonl", ".json"):
+        export = tmp_path / f"conversations{suffix}"
+        run = run_script(
+            "generate_sample.py",
+            "--out",
+            tmp_path / "m.csv",
+            "--conversations",
+            "100",
+            "--conversation-export",
+            export,
+            "--export-conversations",
+            "200",
+        )
+        assert run.returncode == 0, run.stderr
+        counts.append(load(tmp_path / f"{suffix}.duckdb", export).counts())
+    # 200 of the month plus the 50 message conversations the export overlaps
+    assert counts == [{"read": 250, "loaded": 250, "duplicates": 0, "rejected": 0}] * 3
+
+
+def test_message_export_carries_state_events(tmp_path: Path) -> None:
+    text = generate(tmp_path / "s.csv", "--conversations", "1000").decode("utf-8-sig")
+    for part_type in (",close,", ",open,", ",snoozed,", ",unsnoozed,", ",timer_unsnooze,"):
+        assert part_type in text, part_type

@@ -22,7 +22,7 @@ DBT = Path(sys.executable).parent / "dbt"
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     work = tmp_path_factory.mktemp("pipeline")
     db = work / "intercom.duckdb"
-    loaded = load(db, FIXTURES / "seed_example.csv")
+    loaded = load(db, FIXTURES / "seed_example.csv", FIXTURES / "seed_conversations.jsonl")
     assert loaded.returncode == 0, loaded.stderr
     env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_PROFILES_DIR": str(ROOT)}
     build = subprocess.run(
@@ -37,20 +37,28 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     reports = work / "reports"
     exported = run_script("export_reports.py", "--db", db, "--out", reports)
     assert exported.returncode == 0, exported.stderr
-    with (reports / "sla_report.csv").open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+
+    def read_csv(name: str) -> list[dict]:
+        with (reports / name).open(newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+
+    rows, resolution_rows = read_csv("sla_report.csv"), read_csv("resolution_report.csv")
     return {
         "load": loaded,
         "rows": {row["conversation_id"]: row for row in rows},
         "header": list(rows[0].keys()),
         "summary": json.loads((reports / "sla_summary.json").read_text(encoding="utf-8")),
+        "resolution_rows": {row["conversation_id"]: row for row in resolution_rows},
+        "resolution_header": list(resolution_rows[0].keys()),
+        "resolution": json.loads((reports / "resolution_summary.json").read_text(encoding="utf-8")),
         "stdout": exported.stdout,
     }
 
 
 def test_loader_counts_the_seed_example(built: dict) -> None:
-    # 16 records: one repeated row (c-1001 m-1) and one unknown sender type (c-1007)
-    assert built["load"].counts() == {"read": 16, "loaded": 14, "duplicates": 1, "rejected": 1}
+    # 22 message records, one repeated (c-1001 m-1) and one with an unknown sender type (c-1007);
+    # 7 conversation records
+    assert built["load"].counts() == {"read": 29, "loaded": 27, "duplicates": 1, "rejected": 1}
 
 
 def test_c1001_is_met_in_10_47_minutes_by_agent_12(built: dict) -> None:
@@ -118,5 +126,50 @@ def test_summary_json(built: dict) -> None:
         "agent-05",
         "agent-12",
     ]
-    assert summary["out_of_scope_conversations"] == 1
+    # c-1006 is admin-only; the five p- conversations are known only from the conversation export
+    assert summary["out_of_scope_conversations"] == 6
     assert "breaches                2  (40.0%)" in built["stdout"]
+
+
+def test_resolution_report_rows(built: dict) -> None:
+    rows = built["resolution_rows"]
+    assert built["resolution_header"] == [
+        "conversation_id",
+        "user_id",
+        "started_at",
+        "resolved_at",
+        "resolution_seconds",
+        "assignee_email",
+        "tags",
+    ]
+    # c-1001: closed 10:00, reopened by the customer at 13:00, closed 15:30: 6.5 h from 09:00
+    assert (rows["c-1001"]["resolved_at"], rows["c-1001"]["resolution_seconds"]) == ("2026-01-05T15:30:00Z", "23400")
+    # c-1002: its state events (closed 13:00) win over the conversation export's resolved_at (Jan 9)
+    assert (rows["c-1002"]["resolved_at"], rows["c-1002"]["resolution_seconds"]) == ("2026-01-05T13:00:00Z", "10800")
+    assert (rows["c-1002"]["user_id"], rows["c-1002"]["assignee_email"]) == ("u-7", "dan@example.com")
+    # c-1003 has no state events, so the conversation export resolves it, from its own started_at
+    assert rows["c-1003"]["resolution_seconds"] == str(12 * 3600 + 60)
+    # p-002: 10:00+01:00 to epoch 1772535600 (2026-03-03 11:00Z) is 26 h
+    assert (rows["p-002"]["started_at"], rows["p-002"]["resolution_seconds"]) == ("2026-03-02T09:00:00Z", "93600")
+    assert rows["p-001"]["assignee_email"] == "ana@example.com"
+    # open (p-003), closed without a time (p-004), negative span (p-005) and message-only ones are not rows
+    assert sorted(rows) == ["c-1001", "c-1002", "c-1003", "p-001", "p-002"]
+
+
+def test_resolution_summary(built: dict) -> None:
+    summary = built["resolution"]
+    # resolved hours 3, 6, 6.5, 12.0167, 26: median 6.5; p95 = 12.0167 + 0.8 * (26 - 12.0167)
+    assert summary["total_closed"] == 5
+    assert summary["median_hours"] == 6.5
+    assert summary["p95_hours"] == pytest.approx(12 + 1 / 60 + 0.8 * (26 - 12 - 1 / 60), abs=1e-4)
+    assert summary["pct_within_24h"] == 0.8
+    # messages: c-1001 4 comments loaded; c-1002 9 and c-1003 3 from the export; p-001 4; p-002 6
+    assert summary["avg_messages"] == 5.2
+    assert (summary["resolution_breaches"], summary["resolution_breach_rate_pct"]) == (1, 20.0)
+    assert (summary["unresolved_conversations"], summary["excluded_conversations"]) == (4, 2)
+    assert summary["total_conversations"] == 11
+    by_assignee = {row["assignee"]: row["total_closed"] for row in summary["by_assignee"]}
+    assert by_assignee == {"agent-12": 1, "agent-03": 1, "agent-05": 1, "ana@example.com": 1, "ben@example.com": 1}
+    daily = summary["daily"]
+    assert (daily[0]["resolved_date"], daily[-1]["resolved_date"], len(daily)) == ("2026-01-05", "2026-03-03", 58)
+    assert (daily[0]["resolved_count"], daily[0]["median_hours"]) == (2, 4.75)

@@ -81,12 +81,12 @@ final as (
         computed_first_response_at,
         export_first_response_at,
         first_priority,
+        latest_timestamp,
         coalesce(export_first_response_at, computed_first_response_at) as first_response_at,
         case
             when export_first_response_at is not null then 'export'
             when computed_first_response_at is not null then 'computed'
         end as first_response_source,
-        latest_timestamp,
         coalesce(first_reply_assignee_id, last_assignee_id) as assignee_id
     from conversations
 

@@ -73,10 +73,13 @@ sourced as (
         end as resolution_started_at,
         case
             when event_resolutions.has_state_events then event_resolutions.final_state
-            else coalesce(
-                export_conversations.state,
-                case when export_conversations.resolved_at is not null then 'closed' end
-            )
+            when export_conversations.conversation_id is not null
+                then coalesce(
+                    export_conversations.state,
+                    case when export_conversations.resolved_at is not null then 'closed' end
+                )
+            -- messages without a single close: open since it started
+            else event_resolutions.final_state
         end as state,
         case
             when event_resolutions.has_state_events then event_resolutions.reopen_count
@@ -148,11 +151,11 @@ final as (
         resolution_seconds,
         open_seconds,
         reopen_count,
+        data_as_of,
         case
             when is_resolved and resolved_at is null then 'closed_without_resolved_at'
             when resolution_seconds < 0 then 'negative_resolution_span'
-        end as resolution_exclusion_reason,
-        data_as_of
+        end as resolution_exclusion_reason
     from measured
 
 )

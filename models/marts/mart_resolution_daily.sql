@@ -50,8 +50,9 @@ trailing_week as (
         {{ percentile_cont('resolved.resolution_hours', 0.5) }} as trailing_7d_median_hours
     from day_spine
     left join resolved
-        on resolved.resolved_date <= day_spine.spine_date
-        and resolved.resolved_date > cast({{ dbt.dateadd('day', -7, 'day_spine.spine_date') }} as date)
+        on
+            day_spine.spine_date >= resolved.resolved_date
+            and resolved.resolved_date > cast({{ dbt.dateadd('day', -7, 'day_spine.spine_date') }} as date)
     group by day_spine.spine_date
 
 ),
