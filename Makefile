@@ -14,7 +14,7 @@ TEST_DIR := data/test
 TEST_DB := $(TEST_DIR)/intercom_sla.duckdb
 LINT_DB := data/lint/intercom_sla.duckdb
 
-.PHONY: help install demo test lint format test-python test-dbt docs clean lock
+.PHONY: help install demo test lint format test-python test-dbt benchmark docs clean lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -56,6 +56,10 @@ test-dbt: install  ## dbt build (unit tests, contracts, data tests) on a freshly
 	$(BIN)/python scripts/load.py --quiet --db $(TEST_DB) $(TEST_DIR)/messages.csv $(TEST_DIR)/conversations.jsonl
 	DBT_DUCKDB_PATH=$(TEST_DB) $(DBT) build
 	DBT_DUCKDB_PATH=$(TEST_DB) $(DBT) build --select marts --vars '{unanswered_sla_status: pending}'
+
+benchmark: install  ## time the pipeline at 20k/100k/1M/5M conversations beside its baselines -> reports/benchmark.md
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-benchmark.txt -c constraints.txt
+	$(BIN)/python scripts/benchmark.py $(BENCHMARK_ARGS)
 
 docs: install  ## dbt docs for the demo database (run `make demo` first)
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(DBT) docs generate
