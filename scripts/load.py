@@ -25,6 +25,7 @@ import csv
 import gzip
 import json
 import logging
+import os
 import re
 import sys
 import threading
@@ -137,10 +138,10 @@ class ExportKind:
 def timestamp_sql(column: str) -> str:
     """Parse ISO 8601 (offset, Z or naive in the session time zone) or epoch seconds; NULL if neither."""
     value = f"trim({column})"
+    # no purely numeric string casts to a timestamptz, so the regex only runs for the non-ISO values
     return (
-        f"case when regexp_full_match({value}, '{EPOCH_SECONDS_PATTERN}') "
-        f"then to_timestamp(cast({value} as double)) "
-        f"else try_cast({value} as timestamptz) end"
+        f"coalesce(try_cast({value} as timestamptz), case when regexp_full_match({value}, '{EPOCH_SECONDS_PATTERN}') "
+        f"then to_timestamp(cast({value} as double)) end)"
     )
 
 
@@ -251,8 +252,14 @@ with keyed as (
     from typed
     where reject_reason is null
 ),
+repeated_keys as (
+    select record_key from keyed group by record_key having count(*) > 1
+),
 first_copies as (
-    select * from keyed
+    -- ranking only the few repeated keys is much cheaper than a window over every row
+    select * from keyed where record_key not in (select record_key from repeated_keys)
+    union all
+    select * from keyed where record_key in (select record_key from repeated_keys)
     qualify row_number() over (partition by record_key order by record_index) = 1
 )
 select
@@ -637,11 +644,12 @@ def load_file(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: i
     return counts
 
 
-def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
+def connect(db_path: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
     if db_path.parent and not db_path.parent.exists():
         raise LoadError(f"{db_path}: the folder {db_path.parent} does not exist")
     try:
-        return duckdb.connect(str(db_path))
+        # beyond the limit DuckDB spills to <db>.tmp instead of growing without bound
+        return duckdb.connect(str(db_path), config={"memory_limit": memory_limit})
     except duckdb.IOException as error:
         message = str(error).splitlines()[0]
         if "lock" in message.lower():
@@ -651,9 +659,9 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
         raise LoadError(f"{db_path}: cannot open the database ({message})") from None
 
 
-def load(db_path: Path, files: list[Path], assume_tz: str) -> Counts:
+def load(db_path: Path, files: list[Path], assume_tz: str, memory_limit: str = "4GB") -> Counts:
     exports = [inspect_export(path) for path in files]
-    con = connect(db_path)
+    con = connect(db_path, memory_limit)
     load_id = str(uuid.uuid4())
     total = Counts()
     try:
@@ -725,6 +733,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=time_zone,
         help="IANA time zone for timestamps without an offset (default: UTC)",
     )
+    parser.add_argument(
+        "--memory-limit",
+        default=os.environ.get("DBT_DUCKDB_MEMORY_LIMIT", "4GB"),
+        help="DuckDB memory limit; larger loads spill to disk (default: $DBT_DUCKDB_MEMORY_LIMIT or 4GB)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary line and errors")
     parser.add_argument(
         "files", nargs="+", type=Path, metavar="FILE", help="export files (.csv, .csv.gz, .json, .jsonl, .ndjson)"
@@ -736,7 +749,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     try:
-        counts = load(args.db, args.files, args.assume_tz)
+        counts = load(args.db, args.files, args.assume_tz, args.memory_limit)
     except LoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
