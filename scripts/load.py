@@ -21,6 +21,7 @@ in JSON arrays the number is the record's position in the array.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import gzip
 import json
@@ -48,6 +49,8 @@ TIMESTAMP_EXPECTATION = "expected ISO 8601 with an offset or Z, a naive local ti
 # Epoch values with more than 11 digits are milliseconds or garbage, never seconds in this era.
 EPOCH_SECONDS_PATTERN = r"-?[0-9]{1,11}(\.[0-9]+)?"
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+# Longest CSV line accepted (a message body can hold a pasted log); DuckDB's default is 2 MB.
+MAX_LINE_BYTES = 64 * 1024 * 1024
 
 SCHEMA_SQL = """
 create schema if not exists raw;
@@ -407,7 +410,7 @@ def csv_incoming_sql(rejects_table: str, rejects_scan: str) -> str:
         create or replace temp table incoming as
         select * from read_csv(
             $path, names = $names, header = true, all_varchar = true,
-            delim = ',', quote = '"', escape = '"', strict_mode = true,
+            delim = ',', quote = '"', escape = '"', strict_mode = true, max_line_size = {MAX_LINE_BYTES},
             store_rejects = true, rejects_table = '{rejects_table}', rejects_scan = '{rejects_scan}'
         )
     """
@@ -547,10 +550,19 @@ def read_incoming(con: duckdb.DuckDBPyConnection, export: ExportFile, file_numbe
             raise malformed_json_error(export.path, error) from None
         return None
     rejects_table = f"csv_rejects_{file_number}"
-    con.execute(
-        csv_incoming_sql(rejects_table, f"csv_scans_{file_number}"),
-        {"path": str(export.path), "names": export.columns},
-    )
+    try:
+        con.execute(
+            csv_incoming_sql(rejects_table, f"csv_scans_{file_number}"),
+            {"path": str(export.path), "names": export.columns},
+        )
+    except duckdb.InvalidInputException as error:
+        message = str(error)
+        detail = (
+            f"a line is longer than the {MAX_LINE_BYTES // 2**20} MB the loader accepts"
+            if "maximum line size" in message.lower()
+            else message.splitlines()[0]
+        )
+        raise LoadError(f"{export.path}: cannot read the file as CSV, nothing loaded ({detail})") from None
     return rejects_table
 
 
@@ -693,7 +705,9 @@ def load(db_path: Path, files: list[Path], assume_tz: str, memory_limit: str = "
                 total += counts
         con.execute("commit")
     except (duckdb.Error, LoadError) as error:
-        con.execute("rollback")
+        # after an I/O error DuckDB may have invalidated the connection; the transaction is void anyway
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
         if isinstance(error, LoadError):
             raise
         raise LoadError(f"load failed, database unchanged: {str(error).splitlines()[0]}") from None

@@ -78,8 +78,8 @@ sourced as (
                     export_conversations.state,
                     case when export_conversations.resolved_at is not null then 'closed' end
                 )
-            -- messages without a single close: open since it started
-            else event_resolutions.final_state
+            -- messages without a single state event: open since it started
+            else 'open'
         end as state,
         case
             when event_resolutions.has_state_events then event_resolutions.reopen_count

@@ -44,10 +44,12 @@ events as (
 
 clocked as (
 
-    -- a part before the clock starts (an admin's outbound close, say) takes effect at the start
+    -- a part before the clock starts (an admin's outbound close, say) takes effect at the start; the
+    -- order of events stays that of created_at, which event_at only clamps
     select
         events.conversation_id,
         events.message_key,
+        events.created_at,
         events.event_type,
         conversations.clock_started_at,
         greatest(events.created_at, conversations.clock_started_at) as event_at
@@ -64,10 +66,10 @@ sequenced as (
     select
         *,
         row_number() over (
-            partition by conversation_id order by event_at, message_key
+            partition by conversation_id order by created_at, message_key
         ) as event_sequence,
         sum(case when event_type = 'unsnooze' then 0 else 1 end) over (
-            partition by conversation_id order by event_at, message_key
+            partition by conversation_id order by created_at, message_key
             rows between unbounded preceding and current row
         ) as state_group
     from clocked
@@ -81,7 +83,7 @@ grouped as (
         first_value(
             case event_type when 'close' then 'closed' when 'snooze' then 'snoozed' else 'open' end
         ) over (
-            partition by conversation_id, state_group order by event_at, message_key
+            partition by conversation_id, state_group order by event_sequence
         ) as group_state
     from sequenced
 

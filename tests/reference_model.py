@@ -1,0 +1,220 @@
+"""A plain-Python reading of SPEC §3-§4 (and the README's documented choices), written from the spec
+and not from the SQL: it walks each conversation's messages one by one instead of using windows.
+
+The property tests compare fct_conversations with what this model says, row by row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+CUSTOMER, ADMIN, BOT = "user", "admin", "bot"
+SENDER_TYPES = {"user": CUSTOMER, "lead": CUSTOMER, "contact": CUSTOMER, "admin": ADMIN, "teammate": ADMIN, "bot": BOT}
+STATE_PARTS = ("close", "open", "snoozed", "unsnoozed", "timer_unsnooze")
+
+
+@dataclass(frozen=True)
+class Message:
+    conversation_id: str
+    message_id: str
+    sender_type: str
+    part_type: str | None
+    created_at: datetime
+    priority: str | None = None
+    assignee_id: str | None = None
+    tags: str | None = None
+    first_response_at: datetime | None = None
+
+    @property
+    def sender(self) -> str:
+        return SENDER_TYPES[self.sender_type.strip().lower()]
+
+    @property
+    def part(self) -> str:
+        return (self.part_type or "").strip().lower() or "comment"
+
+    @property
+    def order(self) -> tuple[datetime, str]:
+        return (self.created_at, self.message_id)
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    conversation_id: str
+    started_at: datetime
+    resolved_at: datetime | None = None
+    state: str | None = None
+    tags: str | None = None
+    reopen_count: int | None = None
+    priority: str | None = None
+
+
+def clean(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None
+
+
+def policy_for(label: str | None, policies: dict[str, tuple[float, float]]) -> tuple[str, float, float]:
+    """(label as reported, first-response minutes, resolution minutes)."""
+    by_lower = {name.lower(): name for name in policies}
+    normal = by_lower["normal"]
+    if label is None:
+        return normal, *policies[normal]
+    if label.lower() in by_lower:
+        name = by_lower[label.lower()]
+        return name, *policies[name]
+    return label, *policies[normal]
+
+
+def replay(messages: list[Message], clock_start: datetime) -> dict:
+    """Walk the state events one at a time (SPEC §4)."""
+    state, open_seconds, reopens = "open", 0.0, 0
+    closes: list[datetime] = []
+    previous_at = clock_start
+    last_event_at = None
+    for message in messages:
+        if message.part in STATE_PARTS:
+            event = message.part
+        elif message.sender == CUSTOMER and message.part == "comment":
+            event = "customer_comment"
+        else:
+            continue
+        at = max(message.created_at, clock_start)
+        if state == "open":
+            open_seconds += (at - previous_at).total_seconds()
+        before = state
+        if event == "close":
+            state = "closed"
+        elif event in ("open", "customer_comment"):
+            state = "open"
+        elif event == "snoozed":
+            state = "snoozed"
+        elif before == "snoozed":  # an unsnooze wakes a snoozed conversation only
+            state = "open"
+        if before != "closed" and state == "closed":
+            closes.append(at)
+        if before == "closed" and state != "closed":
+            reopens += 1
+        previous_at = last_event_at = at
+    return {
+        "has_state_events": any(message.part in STATE_PARTS for message in messages),
+        "state": state,
+        "closes": closes,
+        "reopens": reopens,
+        "open_seconds_to_last_event": open_seconds,
+        "last_event_at": last_event_at,
+    }
+
+
+def expected_fact(
+    messages: list[Message], exports: list[ExportRow], policies: dict[str, tuple[float, float]]
+) -> dict[str, dict]:
+    """One dict per conversation with the fct_conversations columns the SPEC defines."""
+    by_conversation: dict[str, list[Message]] = {}
+    for message in messages:
+        by_conversation.setdefault(message.conversation_id, []).append(message)
+    export_by_id = {row.conversation_id: row for row in exports}
+    stamps = [m.created_at for m in messages] + [m.first_response_at for m in messages if m.first_response_at]
+    stamps += [row.started_at for row in exports] + [row.resolved_at for row in exports if row.resolved_at]
+    data_as_of = max(stamps)
+
+    facts = {}
+    for conversation_id in sorted(set(by_conversation) | set(export_by_id)):
+        conv = sorted(by_conversation.get(conversation_id, []), key=lambda m: m.order)
+        export = export_by_id.get(conversation_id)
+        fact: dict = {"conversation_id": conversation_id}
+
+        customer_comments = [m for m in conv if m.sender == CUSTOMER and m.part == "comment"]
+        started = customer_comments[0].created_at if customer_comments else None
+        replies = [m for m in conv if started and m.sender == ADMIN and m.part == "comment" and m.created_at > started]
+        given = [
+            m.first_response_at for m in conv if started and m.first_response_at and m.first_response_at >= started
+        ]
+        first_response = min(given) if given else (replies[0].created_at if replies else None)
+        assignees = [clean(m.assignee_id) for m in conv if clean(m.assignee_id)]
+        reply_assignee = clean(replies[0].assignee_id) if replies else None
+        priorities = [clean(m.priority) for m in conv if clean(m.priority)]
+        label = priorities[0] if priorities else (clean(export.priority) if export else None)
+        priority, threshold, resolution_threshold = policy_for(label, policies)
+
+        tags = set()
+        for m in conv:
+            tags |= {tag.strip() for tag in (m.tags or "").split(",") if tag.strip()}
+        if export:
+            tags |= {tag.strip() for tag in (export.tags or "").split(";") if tag.strip()}
+
+        fact.update(
+            in_first_response_scope=started is not None,
+            started_at=started or (export.started_at if export else None),
+            first_response_at=first_response if started else None,
+            priority=priority,
+            sla_threshold_minutes=threshold,
+            assignee_id=reply_assignee or (assignees[-1] if assignees else None),
+            tags=",".join(sorted(tags)) or None,
+        )
+        if started is None:
+            fact.update(response_minutes=None, sla_status=None, breach_by_minutes=None)
+        elif first_response is None:
+            fact.update(response_minutes=None, sla_status="breached", breach_by_minutes=None)
+        else:
+            seconds = (first_response - started).total_seconds()
+            met = seconds <= threshold * 60
+            fact.update(
+                response_minutes=seconds / 60,
+                sla_status="met" if met else "breached",
+                breach_by_minutes=0.0 if met else (seconds - threshold * 60) / 60,
+            )
+
+        # SPEC §4 with the README's precedence: state events, else the conversation export
+        clock_start = started or (conv[0].created_at if conv else None)
+        replayed = replay(conv, clock_start) if conv else None
+        resolved_at = open_seconds = None
+        if replayed and replayed["has_state_events"]:
+            source, state, reopens = "state_events", replayed["state"], replayed["reopens"]
+            resolution_start = clock_start
+            resolved_at = replayed["closes"][-1] if state == "closed" else None
+            open_seconds = replayed["open_seconds_to_last_event"]
+            if state == "open":
+                open_seconds += (data_as_of - replayed["last_event_at"]).total_seconds()
+        elif export:
+            source, reopens, resolution_start = "conversation_export", export.reopen_count, export.started_at
+            state = export.state or ("closed" if export.resolved_at else None)
+            resolved_at = export.resolved_at if state == "closed" else None
+        else:
+            source, state, reopens, resolution_start = None, "open", None, clock_start
+        is_resolved = state == "closed"
+        seconds = (resolved_at - resolution_start).total_seconds() if resolved_at else None
+        reason = None
+        if is_resolved and resolved_at is None:
+            reason = "closed_without_resolved_at"
+        elif seconds is not None and seconds < 0:
+            reason = "negative_resolution_span"
+        measured = is_resolved and reason is None
+        fact.update(
+            resolution_source=source,
+            state=state,
+            is_resolved=is_resolved,
+            resolved_at=resolved_at,
+            resolution_seconds=seconds,
+            reopen_count=reopens,
+            open_seconds=open_seconds,
+            resolution_exclusion_reason=reason,
+            resolution_threshold_minutes=resolution_threshold,
+            resolution_sla_status=(
+                ("met" if seconds <= resolution_threshold * 60 else "breached") if measured else None
+            ),
+            data_as_of=data_as_of,
+        )
+        facts[conversation_id] = fact
+    return facts
+
+
+def linear_quantile(values: list[float], fraction: float) -> float | None:
+    """numpy / pandas default (linear interpolation between closest ranks)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * fraction
+    lower = int(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
