@@ -14,7 +14,7 @@ TEST_DIR := data/test
 TEST_DB := $(TEST_DIR)/intercom_sla.duckdb
 LINT_DB := data/lint/intercom_sla.duckdb
 
-.PHONY: help install demo test lint format test-python test-dbt benchmark docs clean lock
+.PHONY: help install browser demo report test lint format test-python test-dbt benchmark docs lookml clean lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -32,8 +32,15 @@ demo: install  ## generate a sample export, load it, build the marts, write repo
 	$(BIN)/python scripts/load.py --quiet --db $(DEMO_DB) $(DEMO_DIR)/messages.csv $(DEMO_DIR)/conversations.csv
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(DBT) build --quiet
 	$(BIN)/python scripts/export_reports.py --db $(DEMO_DB) --out reports
+	$(BIN)/python scripts/render_report.py --db $(DEMO_DB) --out reports/sla_review.html
 
-test: install lint test-python test-dbt  ## everything CI runs: lint, pytest, dbt build with unit and data tests
+report: install  ## write reports/sla_review.html (charts) from the demo database (after `make demo`)
+	$(BIN)/python scripts/render_report.py --db $(DEMO_DB) --out reports/sla_review.html
+
+browser:  ## install Debian's chromium and chromium-driver for the report's browser test (needs root)
+	bash scripts/install_browser.sh
+
+test: install browser lint test-python test-dbt  ## everything CI runs: lint, pytest (browser test included), dbt build
 
 lint: install  ## ruff and sqlfluff
 	$(BIN)/ruff check scripts tests
@@ -60,6 +67,10 @@ test-dbt: install  ## dbt build (unit tests, contracts, data tests) on a freshly
 benchmark: install  ## time the pipeline at 20k/100k/1M/5M conversations beside its baselines -> reports/benchmark.md
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-benchmark.txt -c constraints.txt
 	$(BIN)/python scripts/benchmark.py $(BENCHMARK_ARGS)
+
+lookml: install  ## generate LookML views for the marts into lookml/
+	DBT_DUCKDB_PATH=$(LINT_DB) $(DBT) parse
+	$(BIN)/python scripts/generate_lookml.py --manifest target/manifest.json --out lookml
 
 docs: install  ## dbt docs for the demo database (run `make demo` first)
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(DBT) docs generate

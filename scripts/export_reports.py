@@ -150,7 +150,8 @@ def headline(sla: dict, resolution: dict, written: dict[str, int], out_dir: Path
     within_24h = resolution["pct_within_24h"]
     lines = [
         f"First-response SLA, data as of {sla['data_as_of']}",
-        f"  conversations in scope  {sla['total_conversations']}  (out of scope: {sla['out_of_scope_conversations']})",
+        f"  conversations in scope  {sla['total_conversations']}"
+        f"  (out of scope, no customer message: {sla['out_of_scope_conversations']})",
         f"  breaches                {sla['total_breaches']}  ({sla['breach_rate_pct']}%)",
         f"  response minutes        median {sla['median_response_minutes']}, p95 {sla['p95_response_minutes']}",
         f"  breaches by priority    {by_priority}",

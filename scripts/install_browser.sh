@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs Debian's Chromium and ChromeDriver for the HTML report's browser test, if they are missing.
+set -euo pipefail
+if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "error: the browser test needs Debian's chromium and chromium-driver; run: sudo apt-get install chromium chromium-driver" >&2
+  exit 2
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+chromium --version

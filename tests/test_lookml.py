@@ -1,0 +1,47 @@
+"""LookML generated from the dbt yml parses, and has a dimension for every documented mart column."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import lkml
+from conftest import ROOT, run_script
+
+DBT = Path(sys.executable).parent / "dbt"
+
+
+def test_generated_views_parse_and_cover_every_column(tmp_path: Path) -> None:
+    env = {**os.environ, "DBT_DUCKDB_PATH": str(tmp_path / "parse.duckdb"), "DBT_PROFILES_DIR": str(ROOT)}
+    parse = subprocess.run(
+        [str(DBT), "parse", "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert parse.returncode == 0, parse.stdout[-2000:]
+    manifest = tmp_path / "target" / "manifest.json"
+    run = run_script("generate_lookml.py", "--manifest", manifest, "--out", tmp_path / "lookml")
+    assert run.returncode == 0, run.stderr
+    nodes = {n["name"]: n for n in json.loads(manifest.read_text())["nodes"].values() if n["resource_type"] == "model"}
+    files = sorted((tmp_path / "lookml").glob("*.view.lkml"))
+    assert {path.name.removesuffix(".view.lkml") for path in files} == {
+        name for name in nodes if name.startswith(("fct_", "mart_", "bridge_"))
+    }
+    for path in files:
+        [parsed] = lkml.load(path.read_text())["views"]
+        fields = {item["name"] for item in parsed.get("dimensions", []) + parsed.get("dimension_groups", [])}
+        assert fields == set(nodes[parsed["name"]]["columns"]), parsed["name"]
+        measure_names = {item["name"] for item in parsed.get("measures", [])}
+        assert not fields & measure_names, f"{parsed['name']}: field names must be unique in a view"
+        if parsed["name"].startswith("mart_breach_rate_by_"):
+            assert "overall_breach_rate_pct" in measure_names, parsed["name"]
+    [fact] = lkml.load((tmp_path / "lookml" / "fct_conversations.view.lkml").read_text())["views"]
+    assert {"breach_rate_pct", "median_response_minutes", "median_resolution_hours", "breaches"} <= {
+        m["name"] for m in fact["measures"]
+    }
