@@ -53,6 +53,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     )
     assert docs.returncode == 0, docs.stdout[-3000:]
     return {
+        "env": {**env, "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")},
+        "work": work,
         "target": work / "target",
         "load": loaded,
         "rows": {row["conversation_id"]: row for row in rows},
@@ -199,3 +201,36 @@ def test_every_model_and_column_is_documented(built: dict) -> None:
         built_columns = {name.lower() for name in catalog["nodes"][unique_id]["columns"]}
         undocumented += [f"{node['name']}.{name}" for name in sorted(built_columns - documented)]
     assert not undocumented
+
+
+def test_semantic_layer_answers_breach_rate_offline(built: dict) -> None:
+    """MetricFlow on the DuckDB file: P1 c-1002 breached; P2 c-1001 and c-1005 met; Urgent c-1004
+    breached; normal c-1003 met."""
+    # mf reads <project>/target/semantic_manifest.json, so it gets a project folder of its own
+    project = built["work"] / "mf_project"
+    project.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests"):
+        (project / name).symlink_to(ROOT / name)
+    env = {key: value for key, value in built["env"].items() if key not in ("DBT_TARGET_PATH", "DBT_PROFILES_DIR")}
+    env["DBT_PROFILES_DIR"] = str(project)
+    parse = subprocess.run([str(DBT), "parse"], cwd=project, env=env, capture_output=True, text=True, check=False)
+    assert parse.returncode == 0, parse.stdout[-2000:]
+    out = built["work"] / "breach_rate.csv"
+    command = [
+        str(DBT.parent / "mf"),
+        "query",
+        "--metrics",
+        "breach_rate,conversations_in_scope",
+        "--group-by",
+        "conversation__priority",
+        "--order",
+        "conversation__priority",
+        "--csv",
+        str(out),
+    ]
+    run = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = {row["conversation__priority"]: row for row in csv.DictReader(handle)}
+    answered = {name: (float(row["breach_rate"]), int(row["conversations_in_scope"])) for name, row in rows.items()}
+    assert answered == {"P1": (1.0, 1), "P2": (0.0, 2), "Urgent": (1.0, 1), "normal": (0.0, 1)}
