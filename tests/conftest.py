@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HEADER = "conversation_id,message_id,created_at,sender_type,part_type,assignee_id,priority,tags"
+DBT = Path(sys.executable).parent / "dbt"
 
 
 @dataclass
@@ -37,6 +39,13 @@ def run_script(name: str, *args: str | Path) -> Run:
         cwd=ROOT,
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
+
+
+def run_dbt(*args: str, db: Path, work: Path) -> subprocess.CompletedProcess:
+    """dbt on the project against `db`, keeping its artefacts and logs under `work`."""
+    env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_PROFILES_DIR": str(ROOT)}
+    command = [str(DBT), *args, "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
 
 
 def load(db: Path, *files: Path, assume_tz: str | None = None) -> Run:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import resource
 import signal
 import subprocess
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ROOT, SCRIPTS, load, query, write_export
+from conftest import ROOT, SCRIPTS, load, query, run_dbt, write_export
 
 SMALL_ROWS = ["c1,m1,2026-01-05T09:00:00Z,user,comment,,P1,", "c1,m2,2026-01-05T09:05:00Z,admin,comment,a1,,"]
 
@@ -111,26 +110,9 @@ def test_a_bi_reader_holding_the_file_makes_dbt_build_fail_with_a_lock_error(tmp
     """Documented behaviour: DuckDB allows one writer process or many readers, not both at once."""
     db = tmp_path / "bi.duckdb"
     assert load(db, write_export(tmp_path / "small.csv", SMALL_ROWS)).returncode == 0
-    env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_PROFILES_DIR": str(ROOT)}
     reader = duckdb.connect(str(db), read_only=True)
     try:
-        build = subprocess.run(
-            [
-                str(Path(sys.executable).parent / "dbt"),
-                "run",
-                "--select",
-                "stg_intercom__messages",
-                "--target-path",
-                str(tmp_path / "target"),
-                "--log-path",
-                str(tmp_path / "logs"),
-            ],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        build = run_dbt("run", "--select", "stg_intercom__messages", db=db, work=tmp_path)
     finally:
         reader.close()
     assert build.returncode != 0

@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import lkml
-from conftest import ROOT, run_script
-
-DBT = Path(sys.executable).parent / "dbt"
+from conftest import run_dbt, run_script
 
 
 def test_generated_views_parse_and_cover_every_column(tmp_path: Path) -> None:
-    env = {**os.environ, "DBT_DUCKDB_PATH": str(tmp_path / "parse.duckdb"), "DBT_PROFILES_DIR": str(ROOT)}
-    parse = subprocess.run(
-        [str(DBT), "parse", "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    parse = run_dbt("parse", db=tmp_path / "parse.duckdb", work=tmp_path)
     assert parse.returncode == 0, parse.stdout[-2000:]
     manifest = tmp_path / "target" / "manifest.json"
     run = run_script("generate_lookml.py", "--manifest", manifest, "--out", tmp_path / "lookml")

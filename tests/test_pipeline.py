@@ -9,13 +9,9 @@ import csv
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, load, run_script
-
-DBT = Path(sys.executable).parent / "dbt"
+from conftest import DBT, FIXTURES, ROOT, load, run_dbt, run_script
 
 
 @pytest.fixture(scope="module")
@@ -24,15 +20,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     db = work / "intercom.duckdb"
     loaded = load(db, FIXTURES / "seed_example.csv", FIXTURES / "seed_conversations.jsonl")
     assert loaded.returncode == 0, loaded.stderr
-    env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_PROFILES_DIR": str(ROOT)}
-    build = subprocess.run(
-        [str(DBT), "build", "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    build = run_dbt("build", db=db, work=work)
     assert build.returncode == 0, build.stdout[-3000:]
     reports = work / "reports"
     exported = run_script("export_reports.py", "--db", db, "--out", reports)
@@ -43,17 +31,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
             return list(csv.DictReader(handle))
 
     rows, resolution_rows = read_csv("sla_report.csv"), read_csv("resolution_report.csv")
-    docs = subprocess.run(
-        [str(DBT), "docs", "generate", "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    docs = run_dbt("docs", "generate", db=db, work=work)
     assert docs.returncode == 0, docs.stdout[-3000:]
     return {
-        "env": {**env, "DBT_TARGET_PATH": str(work / "target"), "DBT_LOG_PATH": str(work / "logs")},
+        "db": db,
         "work": work,
         "target": work / "target",
         "load": loaded,
@@ -211,8 +192,7 @@ def test_semantic_layer_answers_breach_rate_offline(built: dict) -> None:
     project.mkdir()
     for name in ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests"):
         (project / name).symlink_to(ROOT / name)
-    env = {key: value for key, value in built["env"].items() if key not in ("DBT_TARGET_PATH", "DBT_PROFILES_DIR")}
-    env["DBT_PROFILES_DIR"] = str(project)
+    env = {**os.environ, "DBT_DUCKDB_PATH": str(built["db"]), "DBT_PROFILES_DIR": str(project)}
     parse = subprocess.run([str(DBT), "parse"], cwd=project, env=env, capture_output=True, text=True, check=False)
     assert parse.returncode == 0, parse.stdout[-2000:]
     out = built["work"] / "breach_rate.csv"

@@ -10,20 +10,16 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, load, query
+from conftest import load, query, run_dbt
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from reference_model import ExportRow, Message, expected_fact, linear_quantile
 
-DBT = Path(sys.executable).parent / "dbt"
 BASE = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 POLICIES = {"P1": (15.0, 1440.0), "P2": (60.0, 1440.0), "normal": (240.0, 1440.0)}
 MESSAGE_COLUMNS = [
@@ -166,18 +162,7 @@ def write_exports(folder: Path, messages: list[Message], exports: list[ExportRow
 
 
 def build(db: Path, work: Path) -> None:
-    env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_PROFILES_DIR": str(ROOT)}
-    command = [
-        str(DBT),
-        "build",
-        "--exclude-resource-type",
-        "unit_test",
-        "--target-path",
-        str(work / "target"),
-        "--log-path",
-        str(work / "logs"),
-    ]
-    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    run = run_dbt("build", "--exclude-resource-type", "unit_test", db=db, work=work)
     assert run.returncode == 0, run.stdout[-4000:]
 
 

@@ -5,18 +5,14 @@ Chromium and ChromeDriver are Debian's (scripts/install_browser.sh, run by `make
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, load, run_script
+from conftest import FIXTURES, load, run_dbt, run_script
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
 
-DBT = Path(sys.executable).parent / "dbt"
 CHARTS = (
     "breach-by-priority",
     "breach-by-assignee",
@@ -34,20 +30,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     export = work / "messages.csv"
     assert run_script("generate_sample.py", "--out", export, "--conversations", "600").returncode == 0
     assert load(db, export, FIXTURES / "seed_example.csv", FIXTURES / "hostile_text.csv").returncode == 0
-    env = {**os.environ, "DBT_DUCKDB_PATH": str(db), "DBT_PROFILES_DIR": str(ROOT)}
-    command = [
-        str(DBT),
-        "build",
-        "--exclude-resource-type",
-        "test",
-        "--exclude-resource-type",
-        "unit_test",
-        "--target-path",
-        str(work / "target"),
-        "--log-path",
-        str(work / "logs"),
-    ]
-    build = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    build = run_dbt(
+        "build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test", db=db, work=work
+    )
     assert build.returncode == 0, build.stdout[-2000:]
     page = work / "sla_review.html"
     rendered = run_script("render_report.py", "--db", db, "--out", page)
