@@ -58,6 +58,18 @@ def query(db: Path, sql: str, parameters: list | None = None) -> list[tuple]:
         return con.execute(sql, parameters or []).fetchall()
 
 
+def assert_every_record_accounted_for(run: Run, db: Path) -> None:
+    """N = L + D + R on the summary line, and the raw tables hold exactly what it says."""
+    counts = run.counts()
+    assert counts["read"] == counts["loaded"] + counts["duplicates"] + counts["rejected"]
+    stored = query(
+        db,
+        "select (select count(*) from raw.messages) + (select count(*) from raw.conversations),"
+        " (select count(*) from raw.load_rejects), (select sum(records_read) from raw.load_files)",
+    )[0]
+    assert stored == (counts["loaded"], counts["rejected"], counts["read"])
+
+
 def write_export(path: Path, rows: list[str], header: str = HEADER, bom: bool = False, newline: str = "\n") -> Path:
     text = newline.join([header, *rows]) + newline
     path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))

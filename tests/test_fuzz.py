@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import HEADER, Run, load, query
+from conftest import HEADER, Run, assert_every_record_accounted_for, load, query
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,14 +57,7 @@ def check_invariants(run: Run, db: Path, path: Path) -> None:
         tables = query(db, "select count(*) from duckdb_tables() where schema_name = 'raw'") if db.exists() else [(0,)]
         assert tables == [(0,)], "a failed load left tables behind"
         return
-    counts = run.counts()
-    assert counts["read"] == counts["loaded"] + counts["duplicates"] + counts["rejected"]
-    stored = query(
-        db,
-        "select (select count(*) from raw.messages) + (select count(*) from raw.conversations),"
-        " (select count(*) from raw.load_rejects), (select sum(records_read) from raw.load_files)",
-    )[0]
-    assert stored == (counts["loaded"], counts["rejected"], counts["read"])
+    assert_every_record_accounted_for(run, db)
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import FIXTURES, load, query, run_script, write_export
+from conftest import FIXTURES, assert_every_record_accounted_for, load, query, run_script, write_export
 
 GOOD_ROWS = [
     "c1,m1,2026-01-05T09:00:00Z,user,comment,,P1,billing",
@@ -249,11 +249,4 @@ def test_empty_file_is_refused(tmp_path: Path, db: Path) -> None:
 def test_every_fixture_accounts_for_every_record(fixture: str, db: Path) -> None:
     run = load(db, FIXTURES / fixture)
     assert run.returncode == 0, run.stderr
-    counts = run.counts()
-    assert counts["read"] == counts["loaded"] + counts["duplicates"] + counts["rejected"]
-    in_tables = query(
-        db,
-        "select (select count(*) from raw.messages), (select count(*) from raw.load_rejects),"
-        " (select sum(records_read) from raw.load_files)",
-    )[0]
-    assert in_tables == (counts["loaded"], counts["rejected"], counts["read"])
+    assert_every_record_accounted_for(run, db)
