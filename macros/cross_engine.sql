@@ -177,3 +177,27 @@
 {% macro duckdb__type_double() -%}
     double
 {%- endmacro %}
+
+
+{#- ISO day of the week of a date: 1 = Monday … 7 = Sunday. -#}
+{% macro iso_weekday(date) -%}
+    {{ return(adapter.dispatch('iso_weekday', 'intercom_sla')(date)) }}
+{%- endmacro %}
+
+{% macro default__iso_weekday(date) -%}
+    cast(extract(isodow from {{ date }}) as integer)
+{%- endmacro %}
+
+
+{#- The instant (timestamptz) at which a local wall-clock timestamp occurs in an IANA time zone. -#}
+{% macro local_to_utc(local_timestamp, timezone) -%}
+    {{ return(adapter.dispatch('local_to_utc', 'intercom_sla')(local_timestamp, timezone)) }}
+{%- endmacro %}
+
+{% macro default__local_to_utc(local_timestamp, timezone) -%}
+    ({{ local_timestamp }} at time zone {{ timezone }})
+{%- endmacro %}
+
+{% macro duckdb__local_to_utc(local_timestamp, timezone) -%}
+    timezone({{ timezone }}, {{ local_timestamp }})
+{%- endmacro %}

@@ -22,12 +22,23 @@
 
 
 {#- Breach-rate measures over fct_conversations rows in SLA scope (SPEC §5), shared by every
-    breach-rate mart so the definitions cannot drift apart. -#}
+    breach-rate mart so the definitions cannot drift apart: in the policy's clock, and side by side
+    in calendar time and in business time (SPEC §6). -#}
 {% macro sla_breach_measures() -%}
     count(*) as conversations,
     {{ count_where("sla_status = 'breached'") }} as breaches,
     {{ count_where("sla_status = 'pending'") }} as pending,
     cast(100.0 * {{ count_where("sla_status = 'breached'") }} / count(*) as {{ type_double() }}) as breach_rate_pct,
+    {{ count_where("calendar_sla_status = 'breached'") }} as calendar_breaches,
+    cast(
+        100.0 * {{ count_where("calendar_sla_status = 'breached'") }} / count(*) as {{ type_double() }}
+    ) as calendar_breach_rate_pct,
+    count(business_hours_sla_status) as business_hours_conversations,
+    {{ count_where("business_hours_sla_status = 'breached'") }} as business_hours_breaches,
+    cast(
+        100.0 * {{ count_where("business_hours_sla_status = 'breached'") }}
+        / nullif(count(business_hours_sla_status), 0) as {{ type_double() }}
+    ) as business_hours_breach_rate_pct,
     {{ percentile_cont('response_minutes', 0.5) }} as median_response_minutes,
     {{ percentile_cont('response_minutes', 0.95) }} as p95_response_minutes
 {%- endmacro %}
@@ -51,4 +62,37 @@
     cast(
         100.0 * {{ count_where("resolution_sla_status = 'breached'") }} / count(*) as {{ type_double() }}
     ) as resolution_breach_rate_pct
+{%- endmacro %}
+
+
+{#- Minutes after midnight of an `HH:MM` time of day (business_hours seed; `24:00` is 1440). -#}
+{% macro minutes_of_day(hh_mm) -%}
+    (cast({{ dbt.split_part(hh_mm, "':'", 1) }} as integer) * 60 + cast({{ dbt.split_part(hh_mm, "':'", 2) }} as integer))
+{%- endmacro %}
+
+
+{#- The schedule business minutes are shown in for conversations whose policy runs on calendar time
+    (project variable business_hours_comparison_schedule), as a SQL literal; null when unset. -#}
+{% macro business_hours_comparison_schedule() -%}
+    {%- set schedule = var('business_hours_comparison_schedule', '') -%}
+    {%- if schedule -%}
+        '{{ schedule | replace("'", "''") }}'
+    {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- A first-response verdict (SPEC §3) from the elapsed seconds to the first response (null when
+    unanswered) and the seconds waited at the data's as-of time, in one clock. -#}
+{% macro sla_verdict(response_seconds, unanswered_seconds, threshold_seconds) -%}
+    case
+        when not in_first_response_scope then null
+        when {{ response_seconds }} <= {{ threshold_seconds }} then 'met'
+        when {{ response_seconds }} > {{ threshold_seconds }} then 'breached'
+        {% if unanswered_sla_status() == 'pending' -%}
+        when {{ unanswered_seconds }} <= {{ threshold_seconds }} then 'pending'
+        {% endif -%}
+        else 'breached'
+    end
 {%- endmacro %}

@@ -31,8 +31,7 @@ message_conversations as (
         message_count,
         first_response_at,
         first_response_source,
-        assignee_id,
-        first_priority
+        assignee_id
     from {{ ref('int_conversations_aggregated') }}
 
 ),
@@ -44,8 +43,7 @@ export_conversations as (
         user_id,
         started_at,
         assignee_email,
-        message_count,
-        priority
+        message_count
     from {{ ref('stg_intercom__conversations') }}
 
 ),
@@ -59,24 +57,28 @@ conversation_tags as (
 
 ),
 
-sla_policies as (
+policies as (
 
     select
+        conversation_id,
         priority,
-        first_response_minutes,
-        resolution_minutes
-    from {{ ref('sla_policies') }}
+        sla_threshold_minutes,
+        resolution_threshold_minutes,
+        sla_schedule,
+        business_schedule
+    from {{ ref('int_conversations_policy_matched') }}
 
 ),
 
-default_policy as (
+business_times as (
 
     select
-        priority,
-        first_response_minutes,
-        resolution_minutes
-    from sla_policies
-    where lower(priority) = 'normal'
+        conversation_id,
+        response_business_seconds,
+        unanswered_business_seconds,
+        resolution_business_seconds,
+        open_business_seconds
+    from {{ ref('int_conversations_business_timed') }}
 
 ),
 
@@ -103,33 +105,26 @@ combined as (
         message_conversations.assignee_id,
         export_conversations.user_id,
         export_conversations.assignee_email,
+        policies.priority,
+        policies.sla_threshold_minutes,
+        policies.resolution_threshold_minutes,
+        policies.sla_schedule,
+        policies.business_schedule,
+        business_times.response_business_seconds,
+        business_times.unanswered_business_seconds,
+        business_times.resolution_business_seconds,
+        business_times.open_business_seconds,
         coalesce(message_conversations.started_at, export_conversations.started_at) as started_at,
-        coalesce(message_conversations.first_priority, export_conversations.priority) as first_priority,
         coalesce(export_conversations.message_count, message_conversations.message_count) as message_count
     from resolutions
+    inner join policies
+        on resolutions.conversation_id = policies.conversation_id
+    left join business_times
+        on resolutions.conversation_id = business_times.conversation_id
     left join message_conversations
         on resolutions.conversation_id = message_conversations.conversation_id
     left join export_conversations
         on resolutions.conversation_id = export_conversations.conversation_id
-
-),
-
-prioritised as (
-
-    -- a known priority is spelled as the policy table spells it; an unknown one keeps its own label
-    -- but uses the normal thresholds; none at all is `normal`
-    select
-        combined.*,
-        coalesce(matched_policy.priority, combined.first_priority, default_policy.priority) as priority,
-        coalesce(matched_policy.first_response_minutes, default_policy.first_response_minutes)
-            as sla_threshold_minutes,
-        coalesce(matched_policy.resolution_minutes, default_policy.resolution_minutes)
-            as resolution_threshold_minutes
-    from combined
-    left join sla_policies as matched_policy
-        on lower(combined.first_priority) = lower(matched_policy.priority)
-    left join default_policy
-        on true
 
 ),
 
@@ -141,8 +136,25 @@ measured as (
         is_resolved and resolution_exclusion_reason is null as in_resolution_metrics,
         {{ seconds_between('message_started_at', 'first_response_at') }} as response_seconds,
         {{ seconds_between('message_started_at', 'data_as_of') }} as seconds_open_at_data_as_of,
-        sla_threshold_minutes * 60 as sla_threshold_seconds
-    from prioritised
+        sla_threshold_minutes * 60 as sla_threshold_seconds,
+        resolution_threshold_minutes * 60 as resolution_threshold_seconds
+    from combined
+
+),
+
+clocked as (
+
+    -- the policy's clock: business seconds when it names a schedule, calendar seconds otherwise
+    select
+        *,
+        case when sla_schedule is null then 'calendar' else 'business_hours' end as sla_clock,
+        case when sla_schedule is null then response_seconds else response_business_seconds end
+            as clock_response_seconds,
+        case when sla_schedule is null then seconds_open_at_data_as_of else unanswered_business_seconds end
+            as clock_unanswered_seconds,
+        case when sla_schedule is null then resolution_seconds else resolution_business_seconds end
+            as clock_resolution_seconds
+    from measured
 
 ),
 
@@ -150,21 +162,19 @@ evaluated as (
 
     select
         *,
-        case
-            when not in_first_response_scope then null
-            when response_seconds <= sla_threshold_seconds then 'met'
-            when response_seconds > sla_threshold_seconds then 'breached'
-            {% if unanswered_sla_status() == 'pending' -%}
-            when seconds_open_at_data_as_of <= sla_threshold_seconds then 'pending'
-            {% endif -%}
-            else 'breached'
-        end as sla_status,
+        {{ sla_verdict('clock_response_seconds', 'clock_unanswered_seconds', 'sla_threshold_seconds') }}
+            as sla_status,
+        {{ sla_verdict('response_seconds', 'seconds_open_at_data_as_of', 'sla_threshold_seconds') }}
+            as calendar_sla_status,
+        case when business_schedule is not null then
+            {{ sla_verdict('response_business_seconds', 'unanswered_business_seconds', 'sla_threshold_seconds') }}
+        end as business_hours_sla_status,
         case
             when not in_resolution_metrics then null
-            when resolution_seconds <= resolution_threshold_minutes * 60 then 'met'
+            when clock_resolution_seconds <= resolution_threshold_seconds then 'met'
             else 'breached'
         end as resolution_sla_status
-    from measured
+    from clocked
 
 ),
 
@@ -183,7 +193,12 @@ final as (
         tag_lists.tags,
         evaluated.message_count,
         evaluated.sla_threshold_minutes,
+        evaluated.sla_clock,
+        evaluated.sla_schedule,
         evaluated.sla_status,
+        evaluated.calendar_sla_status,
+        evaluated.business_schedule,
+        evaluated.business_hours_sla_status,
         evaluated.in_first_response_scope,
         evaluated.state,
         evaluated.resolution_source,
@@ -193,6 +208,8 @@ final as (
         evaluated.resolved_at,
         evaluated.resolution_seconds,
         evaluated.open_seconds,
+        evaluated.resolution_business_seconds,
+        evaluated.open_business_seconds,
         evaluated.reopen_count,
         evaluated.is_resolved,
         evaluated.resolution_threshold_minutes,
@@ -201,12 +218,14 @@ final as (
         evaluated.in_resolution_metrics,
         evaluated.data_as_of,
         cast(evaluated.response_seconds / 60.0 as {{ type_double() }}) as response_minutes,
+        cast(evaluated.response_business_seconds / 60.0 as {{ type_double() }}) as response_business_minutes,
         evaluated.sla_status = 'breached' as sla_breached,
         case
             when evaluated.sla_status = 'met' then cast(0 as {{ type_double() }})
             when evaluated.sla_status = 'breached'
                 then cast(
-                    (evaluated.response_seconds - evaluated.sla_threshold_seconds) / 60.0 as {{ type_double() }}
+                    (evaluated.clock_response_seconds - evaluated.sla_threshold_seconds) / 60.0
+                    as {{ type_double() }}
                 )
         end as breach_by_minutes
     from evaluated

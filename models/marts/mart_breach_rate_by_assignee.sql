@@ -6,6 +6,8 @@ conversations as (
     select
         assignee_id,
         sla_status,
+        calendar_sla_status,
+        business_hours_sla_status,
         response_minutes
     from {{ ref('fct_conversations') }}
     where in_first_response_scope
@@ -47,6 +49,11 @@ final as (
         breaches,
         pending,
         breach_rate_pct,
+        calendar_breaches,
+        calendar_breach_rate_pct,
+        business_hours_conversations,
+        business_hours_breaches,
+        business_hours_breach_rate_pct,
         median_response_minutes,
         p95_response_minutes,
         breach_rate_rank

@@ -7,6 +7,8 @@ conversations as (
         priority,
         sla_threshold_minutes,
         sla_status,
+        calendar_sla_status,
+        business_hours_sla_status,
         response_minutes
     from {{ ref('fct_conversations') }}
     where in_first_response_scope
@@ -33,6 +35,11 @@ final as (
         breaches,
         pending,
         breach_rate_pct,
+        calendar_breaches,
+        calendar_breach_rate_pct,
+        business_hours_conversations,
+        business_hours_breaches,
+        business_hours_breach_rate_pct,
         median_response_minutes,
         p95_response_minutes
     from by_priority

@@ -7,6 +7,8 @@ conversations as (
     select
         conversation_id,
         sla_status,
+        calendar_sla_status,
+        business_hours_sla_status,
         response_minutes
     from {{ ref('fct_conversations') }}
     where in_first_response_scope
@@ -26,6 +28,8 @@ tagged as (
 
     select
         conversations.sla_status,
+        conversations.calendar_sla_status,
+        conversations.business_hours_sla_status,
         conversations.response_minutes,
         coalesce(conversation_tags.tag, '(untagged)') as tag
     from conversations
@@ -52,6 +56,11 @@ final as (
         breaches,
         pending,
         breach_rate_pct,
+        calendar_breaches,
+        calendar_breach_rate_pct,
+        business_hours_conversations,
+        business_hours_breaches,
+        business_hours_breach_rate_pct,
         median_response_minutes,
         p95_response_minutes
     from by_tag

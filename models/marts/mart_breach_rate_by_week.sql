@@ -7,6 +7,8 @@ conversations as (
     select
         started_at,
         sla_status,
+        calendar_sla_status,
+        business_hours_sla_status,
         response_minutes
     from {{ ref('fct_conversations') }}
     where in_first_response_scope
@@ -18,6 +20,8 @@ weekly as (
     select
         {{ utc_week_start('started_at') }} as week_start,
         sla_status,
+        calendar_sla_status,
+        business_hours_sla_status,
         response_minutes
     from conversations
 
@@ -44,11 +48,16 @@ final as (
     select
         week_spine.spine_date as week_start,
         by_week.breach_rate_pct,
+        by_week.calendar_breach_rate_pct,
+        by_week.business_hours_breach_rate_pct,
         by_week.median_response_minutes,
         by_week.p95_response_minutes,
         coalesce(by_week.conversations, 0) as conversations,
         coalesce(by_week.breaches, 0) as breaches,
-        coalesce(by_week.pending, 0) as pending
+        coalesce(by_week.pending, 0) as pending,
+        coalesce(by_week.calendar_breaches, 0) as calendar_breaches,
+        coalesce(by_week.business_hours_conversations, 0) as business_hours_conversations,
+        coalesce(by_week.business_hours_breaches, 0) as business_hours_breaches
     from week_spine
     left join by_week
         on week_spine.spine_date = by_week.week_start

@@ -6,6 +6,8 @@ conversations as (
     select
         in_first_response_scope,
         sla_status,
+        calendar_sla_status,
+        business_hours_sla_status,
         response_minutes,
         data_as_of
     from {{ ref('fct_conversations') }}
@@ -39,6 +41,9 @@ totals as (
         {{ count_where('in_first_response_scope') }} as total_conversations,
         {{ count_where("sla_status = 'breached'") }} as total_breaches,
         {{ count_where("sla_status = 'pending'") }} as total_pending,
+        {{ count_where("calendar_sla_status = 'breached'") }} as calendar_breaches,
+        count(business_hours_sla_status) as business_hours_conversations,
+        {{ count_where("business_hours_sla_status = 'breached'") }} as business_hours_breaches,
         {{ count_where('not in_first_response_scope') }} as out_of_scope_conversations,
         {{ percentile_cont('response_minutes', 0.5) }} as median_response_minutes,
         {{ percentile_cont('response_minutes', 0.95) }} as p95_response_minutes,
@@ -78,6 +83,17 @@ final as (
             when totals.total_conversations > 0
                 then cast(100.0 * totals.total_breaches / totals.total_conversations as {{ type_double() }})
         end as breach_rate_pct,
+        case
+            when totals.total_conversations > 0
+                then cast(100.0 * totals.calendar_breaches / totals.total_conversations as {{ type_double() }})
+        end as calendar_breach_rate_pct,
+        totals.business_hours_conversations,
+        case
+            when totals.business_hours_conversations > 0
+                then cast(
+                    100.0 * totals.business_hours_breaches / totals.business_hours_conversations as {{ type_double() }}
+                )
+        end as business_hours_breach_rate_pct,
         totals.median_response_minutes,
         totals.p95_response_minutes,
         totals.out_of_scope_conversations,

@@ -1,0 +1,220 @@
+-- SPEC §6: business seconds (time inside the schedule's open hours) for every conversation with a
+-- business schedule: to the first response, waited at the data's as-of time while unanswered, to
+-- resolution, and open across reopen spans. Each span end is located in its UTC day of
+-- int_business_hours_intervals; the open seconds up to it are the day's running total plus the
+-- open part of that day's intervals before it, and a span is the difference at its two ends. The
+-- cost grows with the spans, not with the days they cover.
+with
+
+schedules as (
+
+    select
+        conversation_id,
+        business_schedule
+    from {{ ref('int_conversations_policy_matched') }}
+    where business_schedule is not null
+
+),
+
+message_conversations as (
+
+    select
+        conversation_id,
+        started_at,
+        first_response_at
+    from {{ ref('int_conversations_aggregated') }}
+
+),
+
+resolutions as (
+
+    select
+        conversation_id,
+        resolution_source,
+        resolution_started_at,
+        resolved_at,
+        data_as_of
+    from {{ ref('int_conversations_resolved') }}
+
+),
+
+replayed_events as (
+
+    select
+        conversation_id,
+        clock_started_at,
+        event_at,
+        next_event_at,
+        state_after
+    from {{ ref('int_conversation_states_replayed') }}
+
+),
+
+intervals as (
+
+    select
+        schedule,
+        utc_date,
+        open_seconds_before_day,
+        interval_of_day,
+        open_at,
+        close_at
+    from {{ ref('int_business_hours_intervals') }}
+
+),
+
+open_spans as (
+
+    -- as in int_conversations_resolved_from_events: open from the clock start to the first event,
+    -- then after each event leaving it open until the next one (or the as-of time)
+    select
+        replayed_events.conversation_id,
+        min(replayed_events.clock_started_at) as span_start,
+        min(replayed_events.event_at) as span_end
+    from replayed_events
+    group by replayed_events.conversation_id
+
+    union all
+
+    select
+        replayed_events.conversation_id,
+        replayed_events.event_at as span_start,
+        coalesce(replayed_events.next_event_at, resolutions.data_as_of) as span_end
+    from replayed_events
+    inner join resolutions
+        on replayed_events.conversation_id = resolutions.conversation_id
+    where replayed_events.state_after = 'open'
+
+),
+
+spans as (
+
+    select
+        message_conversations.conversation_id,
+        'response' as span_kind,
+        message_conversations.started_at as span_start,
+        message_conversations.first_response_at as span_end
+    from message_conversations
+    where message_conversations.first_response_at is not null
+
+    union all
+
+    select
+        message_conversations.conversation_id,
+        'unanswered_wait' as span_kind,
+        message_conversations.started_at as span_start,
+        resolutions.data_as_of as span_end
+    from message_conversations
+    inner join resolutions
+        on message_conversations.conversation_id = resolutions.conversation_id
+    where
+        message_conversations.started_at is not null
+        and message_conversations.first_response_at is null
+
+    union all
+
+    select
+        conversation_id,
+        'resolution' as span_kind,
+        resolution_started_at as span_start,
+        resolved_at as span_end
+    from resolutions
+    where resolved_at is not null
+
+    union all
+
+    select
+        open_spans.conversation_id,
+        'open' as span_kind,
+        open_spans.span_start,
+        open_spans.span_end
+    from open_spans
+    inner join resolutions
+        on open_spans.conversation_id = resolutions.conversation_id
+    where resolutions.resolution_source = 'state_events'
+
+),
+
+span_ends as (
+
+    select
+        spans.conversation_id,
+        schedules.business_schedule,
+        spans.span_kind,
+        spans.span_end as end_at,
+        1 as sign
+    from spans
+    inner join schedules
+        on spans.conversation_id = schedules.conversation_id
+
+    union all
+
+    select
+        spans.conversation_id,
+        schedules.business_schedule,
+        spans.span_kind,
+        spans.span_start as end_at,
+        -1 as sign
+    from spans
+    inner join schedules
+        on spans.conversation_id = schedules.conversation_id
+
+),
+
+located as (
+
+    -- open seconds before end_at, spread over the rows of its day: the day's running total on its
+    -- first interval, plus each interval's open part before end_at
+    select
+        span_ends.conversation_id,
+        span_ends.span_kind,
+        span_ends.sign,
+        intervals.utc_date,
+        case when intervals.interval_of_day = 1 then intervals.open_seconds_before_day else 0 end
+        + coalesce(
+            greatest({{ seconds_between('intervals.open_at', 'least(span_ends.end_at, intervals.close_at)') }}, 0),
+            0
+        ) as open_seconds_before_end
+    from span_ends
+    left join intervals
+        on
+            span_ends.business_schedule = intervals.schedule
+            and {{ utc_date('span_ends.end_at') }} = intervals.utc_date
+
+),
+
+span_kind_totals as (
+
+    -- null if an end fell outside the intervals' days, so the gap shows instead of a wrong sum
+    select
+        conversation_id,
+        span_kind,
+        case
+            when count(utc_date) = count(*) then sum(sign * open_seconds_before_end)
+        end as business_seconds
+    from located
+    group by conversation_id, span_kind
+
+),
+
+final as (
+
+    select
+        schedules.conversation_id,
+        schedules.business_schedule,
+        max(case when span_kind_totals.span_kind = 'response' then span_kind_totals.business_seconds end)
+            as response_business_seconds,
+        max(case when span_kind_totals.span_kind = 'unanswered_wait' then span_kind_totals.business_seconds end)
+            as unanswered_business_seconds,
+        max(case when span_kind_totals.span_kind = 'resolution' then span_kind_totals.business_seconds end)
+            as resolution_business_seconds,
+        max(case when span_kind_totals.span_kind = 'open' then span_kind_totals.business_seconds end)
+            as open_business_seconds
+    from schedules
+    left join span_kind_totals
+        on schedules.conversation_id = span_kind_totals.conversation_id
+    group by schedules.conversation_id, schedules.business_schedule
+
+)
+
+select * from final
