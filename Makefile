@@ -30,7 +30,7 @@ demo: install  ## generate a sample export, load it, build the marts, write repo
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	$(BIN)/python scripts/generate_sample.py --out $(DEMO_DIR)/messages.csv --conversation-export $(DEMO_DIR)/conversations.csv
 	$(BIN)/python scripts/load.py --quiet --db $(DEMO_DB) $(DEMO_DIR)/messages.csv $(DEMO_DIR)/conversations.csv
-	DBT_DUCKDB_PATH=$(DEMO_DB) $(DBT) build --quiet
+	DBT_DUCKDB_PATH=$(DEMO_DB) $(DBT) build --quiet --vars '{business_hours_comparison_schedule: us_office}'
 	$(BIN)/python scripts/export_reports.py --db $(DEMO_DB) --out reports
 	$(BIN)/python scripts/render_report.py --db $(DEMO_DB) --out reports/sla_review.html
 

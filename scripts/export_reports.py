@@ -141,6 +141,17 @@ def resolution_summary(con: duckdb.DuckDBPyConnection, schema: str) -> dict:
     }
 
 
+def business_hours_line(sla: dict) -> list[str]:
+    """Calendar and business-hours breach rates side by side, when any conversation has a schedule."""
+    if not sla.get("business_hours_conversations"):
+        return []
+    return [
+        f"  breach rate             calendar {sla['calendar_breach_rate_pct']}%,"
+        f" business hours {sla['business_hours_breach_rate_pct']}%"
+        f" ({sla['business_hours_conversations']} conversations with office hours)"
+    ]
+
+
 def headline(sla: dict, resolution: dict, written: dict[str, int], out_dir: Path) -> str:
     worst = ", ".join(
         f"{entry['assignee_id']} {entry['breach_rate_pct']}% ({entry['breaches']}/{entry['conversations']})"
@@ -153,6 +164,7 @@ def headline(sla: dict, resolution: dict, written: dict[str, int], out_dir: Path
         f"  conversations in scope  {sla['total_conversations']}"
         f"  (out of scope, no customer message: {sla['out_of_scope_conversations']})",
         f"  breaches                {sla['total_breaches']}  ({sla['breach_rate_pct']}%)",
+        *business_hours_line(sla),
         f"  response minutes        median {sla['median_response_minutes']}, p95 {sla['p95_response_minutes']}",
         f"  breaches by priority    {by_priority}",
         f"  worst assignees         {worst}",

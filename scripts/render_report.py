@@ -95,6 +95,18 @@ def by_priority_chart(rows: list[dict]) -> go.Figure:
     return styled(figure.update_yaxes(title="breach rate %", rangemode="tozero"))
 
 
+def clock_comparison_chart(rows: list[dict]) -> go.Figure:
+    """Calendar and business-hours breach rates side by side per priority."""
+    priorities = [row["priority"] for row in rows]
+    figure = go.Figure(
+        [
+            go.Bar(x=priorities, y=[row["calendar_breach_rate_pct"] for row in rows], name="calendar time"),
+            go.Bar(x=priorities, y=[row["business_hours_breach_rate_pct"] for row in rows], name="business hours"),
+        ]
+    )
+    return styled(figure.update_layout(barmode="group").update_yaxes(title="breach rate %", rangemode="tozero"))
+
+
 def by_assignee_chart(rows: list[dict]) -> go.Figure:
     ranked = [row for row in rows if row["breach_rate_rank"] is not None]
     worst, best = ranked[:10], ranked[-10:][::-1]
@@ -182,6 +194,19 @@ def by_tag_chart(rows: list[dict]) -> go.Figure:
     return styled(figure.update_xaxes(title="breach rate %"), height=max(300, 28 * len(rows) + 100))
 
 
+def business_hours_section(sla: dict, by_priority: list[dict]) -> str:
+    title = "Calendar vs business-hours breach rate"
+    if not sla["business_hours_conversations"]:
+        note = "No business-hours schedule is configured, so every clock in this report is calendar time."
+        return section("business-hours", title, None, note)
+    note = (
+        f"The same thresholds counted in calendar minutes ({sla['calendar_breach_rate_pct']:.1f}% breached) "
+        f"and in office-hours minutes ({sla['business_hours_breach_rate_pct']:.1f}% breached, "
+        f"{sla['business_hours_conversations']} conversations with a schedule)."
+    )
+    return section("business-hours", title, clock_comparison_chart(by_priority), note)
+
+
 def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
     def mart(name: str, order_by: str) -> list[dict]:
         return records(con, f"select * from {schema}.{name} order by {order_by}")
@@ -233,12 +258,7 @@ def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
                 resolution_daily_chart(mart("mart_resolution_daily", "resolved_date")),
             ),
             section("breach-by-tag", "Breach rate by tag", by_tag_chart(mart("mart_breach_rate_by_tag", "tag"))),
-            section(
-                "business-hours",
-                "Calendar vs business-hours breach rate",
-                None,
-                "No business-hours schedule is configured, so every clock in this report is calendar time.",
-            ),
+            business_hours_section(sla, mart("mart_breach_rate_by_priority", "priority")),
         )
     )
     as_of = sla["data_as_of"].isoformat() if sla["data_as_of"] else "n/a"

@@ -20,6 +20,7 @@ CHARTS = (
     "response-distribution",
     "resolution-daily",
     "breach-by-tag",
+    "business-hours",
 )
 
 
@@ -31,8 +32,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert run_script("generate_sample.py", "--out", export, "--conversations", "600").returncode == 0
     assert load(db, export, FIXTURES / "seed_example.csv", FIXTURES / "hostile_text.csv").returncode == 0
     build = run_dbt(
-        "build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test", db=db, work=work
-    )
+        "build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test",
+        "--vars", "{business_hours_comparison_schedule: us_office}",
+        db=db, work=work,
+    )  # fmt: skip
     assert build.returncode == 0, build.stdout[-2000:]
     page = work / "sla_review.html"
     rendered = run_script("render_report.py", "--db", db, "--out", page)

@@ -60,20 +60,30 @@ message_range as (
 
 ),
 
-data_range as (
+data_bounds as (
 
     select
-        {{ utc_date('least(resolution_range.earliest_at, coalesce(message_range.earliest_at, resolution_range.earliest_at))') }}
-            as first_date,
-        {{ utc_date('resolution_range.latest_at') }} as last_date
+        resolution_range.latest_at,
+        least(
+            resolution_range.earliest_at, coalesce(message_range.earliest_at, resolution_range.earliest_at)
+        ) as earliest_at
     from resolution_range
     cross join message_range
 
 ),
 
+data_range as (
+
+    select
+        {{ utc_date('earliest_at') }} as first_date,
+        {{ utc_date('latest_at') }} as last_date
+    from data_bounds
+
+),
+
+-- wide enough for any UTC offset and an overnight interval to reach into the UTC days
 local_days as (
 
-    -- wide enough for any UTC offset and an overnight interval to reach into the UTC days
     {{ date_spine(
         dbt.dateadd('day', -3, '(select first_date from data_range)'),
         dbt.dateadd('day', 3, '(select last_date from data_range)'),
@@ -168,7 +178,7 @@ merged as (
 day_bounds as (
 
     select
-        spine_date as utc_date,
+        spine_date as utc_day,
         {{ local_to_utc('cast(spine_date as timestamp)', "'UTC'") }} as day_start_at,
         {{ local_to_utc(dbt.dateadd('day', 1, 'cast(spine_date as timestamp)'), "'UTC'") }} as day_end_at
     from utc_days
@@ -179,7 +189,7 @@ pieces as (
 
     select
         merged.schedule,
-        day_bounds.utc_date,
+        day_bounds.utc_day,
         greatest(merged.open_at, day_bounds.day_start_at) as open_at,
         least(merged.close_at, day_bounds.day_end_at) as close_at
     from merged
@@ -194,7 +204,7 @@ schedule_days as (
 
     select
         schedules.schedule,
-        day_bounds.utc_date
+        day_bounds.utc_day
     from (select distinct schedule from business_hours) as schedules
     cross join day_bounds
 
@@ -204,14 +214,14 @@ day_totals as (
 
     select
         schedule_days.schedule,
-        schedule_days.utc_date,
+        schedule_days.utc_day,
         coalesce(sum({{ seconds_between('pieces.open_at', 'pieces.close_at') }}), 0) as open_seconds
     from schedule_days
     left join pieces
         on
             schedule_days.schedule = pieces.schedule
-            and schedule_days.utc_date = pieces.utc_date
-    group by schedule_days.schedule, schedule_days.utc_date
+            and schedule_days.utc_day = pieces.utc_day
+    group by schedule_days.schedule, schedule_days.utc_day
 
 ),
 
@@ -219,9 +229,9 @@ cumulated as (
 
     select
         schedule,
-        utc_date,
+        utc_day,
         coalesce(sum(open_seconds) over (
-            partition by schedule order by utc_date
+            partition by schedule order by utc_day
             rows between unbounded preceding and 1 preceding
         ), 0) as open_seconds_before_day
     from day_totals
@@ -232,18 +242,18 @@ final as (
 
     select
         cumulated.schedule,
-        cumulated.utc_date,
+        cumulated.utc_day,
         cumulated.open_seconds_before_day,
         pieces.open_at,
         pieces.close_at,
         row_number() over (
-            partition by cumulated.schedule, cumulated.utc_date order by pieces.open_at
+            partition by cumulated.schedule, cumulated.utc_day order by pieces.open_at
         ) as interval_of_day
     from cumulated
     left join pieces
         on
             cumulated.schedule = pieces.schedule
-            and cumulated.utc_date = pieces.utc_date
+            and cumulated.utc_day = pieces.utc_day
 
 )
 

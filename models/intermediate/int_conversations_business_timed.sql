@@ -54,7 +54,7 @@ intervals as (
 
     select
         schedule,
-        utc_date,
+        utc_day,
         open_seconds_before_day,
         interval_of_day,
         open_at,
@@ -169,7 +169,7 @@ located as (
         span_ends.conversation_id,
         span_ends.span_kind,
         span_ends.sign,
-        intervals.utc_date,
+        intervals.utc_day,
         case when intervals.interval_of_day = 1 then intervals.open_seconds_before_day else 0 end
         + coalesce(
             greatest({{ seconds_between('intervals.open_at', 'least(span_ends.end_at, intervals.close_at)') }}, 0),
@@ -179,7 +179,7 @@ located as (
     left join intervals
         on
             span_ends.business_schedule = intervals.schedule
-            and {{ utc_date('span_ends.end_at') }} = intervals.utc_date
+            and {{ utc_date('span_ends.end_at') }} = intervals.utc_day
 
 ),
 
@@ -190,7 +190,7 @@ span_kind_totals as (
         conversation_id,
         span_kind,
         case
-            when count(utc_date) = count(*) then sum(sign * open_seconds_before_end)
+            when count(utc_day) = count(*) then sum(sign * open_seconds_before_end)
         end as business_seconds
     from located
     group by conversation_id, span_kind

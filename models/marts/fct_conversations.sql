@@ -166,8 +166,10 @@ evaluated as (
             as sla_status,
         {{ sla_verdict('response_seconds', 'seconds_open_at_data_as_of', 'sla_threshold_seconds') }}
             as calendar_sla_status,
-        case when business_schedule is not null then
-            {{ sla_verdict('response_business_seconds', 'unanswered_business_seconds', 'sla_threshold_seconds') }}
+        case
+            when business_schedule is not null then {{ sla_verdict(
+                'response_business_seconds', 'unanswered_business_seconds', 'sla_threshold_seconds'
+            ) }}
         end as business_hours_sla_status,
         case
             when not in_resolution_metrics then null
