@@ -201,3 +201,23 @@
 {% macro duckdb__local_to_utc(local_timestamp, timezone) -%}
     timezone({{ timezone }}, {{ local_timestamp }})
 {%- endmacro %}
+
+
+{#- The text value of a top-level key of a JSON column, null when absent. -#}
+{% macro json_text(column, key) -%}
+    {{ return(adapter.dispatch('json_text', 'intercom_sla')(column, key)) }}
+{%- endmacro %}
+
+{% macro default__json_text(column, key) -%}
+    ({{ column }} ->> '{{ key }}')
+{%- endmacro %}
+
+
+{#- A timestamptz from a text of unix epoch seconds. -#}
+{% macro epoch_text_to_timestamp(text) -%}
+    {{ return(adapter.dispatch('epoch_text_to_timestamp', 'intercom_sla')(text)) }}
+{%- endmacro %}
+
+{% macro default__epoch_text_to_timestamp(text) -%}
+    to_timestamp(cast({{ text }} as {{ type_double() }}))
+{%- endmacro %}

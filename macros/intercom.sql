@@ -96,3 +96,14 @@
         else 'breached'
     end
 {%- endmacro %}
+
+
+{#- A parity check's value as text for reading: timestamps in UTC (`2026-03-02 14:10:00 UTC`), counts and
+    verdicts as they are. -#}
+{% macro parity_text(expression, kind) -%}
+    {%- if kind == 'timestamp' -%}
+        {{ dbt.concat(["cast(" ~ expression ~ " at time zone 'UTC' as " ~ dbt.type_string() ~ ")", "' UTC'"]) }}
+    {%- else -%}
+        cast({{ expression }} as {{ dbt.type_string() }})
+    {%- endif -%}
+{%- endmacro %}

@@ -29,6 +29,7 @@ import logging
 import os
 import re
 import sys
+import tempfile
 import threading
 import uuid
 import zoneinfo
@@ -38,6 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import intercom_api
+import yaml
 from tqdm import tqdm
 
 log = logging.getLogger("load")
@@ -49,6 +52,8 @@ TIMESTAMP_EXPECTATION = "expected ISO 8601 with an offset or Z, a naive local ti
 # Epoch values with more than 11 digits are milliseconds or garbage, never seconds in this era.
 EPOCH_SECONDS_PATTERN = r"-?[0-9]{1,11}(\.[0-9]+)?"
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+EXPORT_SUFFIXES = (".csv", *JSON_SUFFIXES)
+RECORD_NUMBER_FIELD = "_source_record"
 # Longest CSV line accepted (a message body can hold a pasted log); DuckDB's default is 2 MB.
 MAX_LINE_BYTES = 64 * 1024 * 1024
 
@@ -331,9 +336,17 @@ class Counts:
 @dataclass
 class ExportFile:
     path: Path
-    kind: ExportKind
+    kind: ExportKind | None  # None for Intercom API JSON, which holds both kinds
     columns: list[str]  # CSV columns, normalised; empty for JSON
     is_json: bool = False
+    dialect: str = ""
+    time_zone: str | None = None  # for naive timestamps, when the layout fixes it (else --assume-tz)
+    # rows derived from another file (Intercom API JSON): its path, and each row's record number
+    origin: Path | None = None
+
+    @property
+    def source_file(self) -> str:
+        return str(self.origin or self.path)
 
 
 def normalise_column_name(name: str) -> str:
@@ -360,12 +373,17 @@ def first_line(path: Path) -> str:
         raise LoadError(f"{path}: cannot read the first line ({error})") from None
 
 
+def head_text(path: Path, characters: int = 65536) -> str:
+    with open_text(path) as handle:
+        return handle.read(characters)
+
+
 def is_json_export(path: Path, line: str) -> bool:
     name = path.name.removesuffix(".gz")
     return name.endswith(JSON_SUFFIXES) or line.lstrip().startswith(("[", "{"))
 
 
-def inspect_export(path: Path) -> ExportFile:
+def inspect_export(path: Path, mapping: dict[str, str] | None = None) -> ExportFile:
     """Recognise the export kind and check its header before anything is loaded."""
     line = first_line(path)
     if not line.strip():
@@ -374,10 +392,13 @@ def inspect_export(path: Path) -> ExportFile:
             f"{', '.join(MESSAGES.required)} (messages) or {', '.join(CONVERSATIONS.required)} (conversations)"
         )
     if is_json_export(path, line):
-        return ExportFile(path, CONVERSATIONS, [], is_json=True)
-    columns = [
+        if intercom_api.looks_like_api_export(head_text(path)):
+            return ExportFile(path, None, [], is_json=True, dialect="Intercom REST API conversations")
+        return ExportFile(path, CONVERSATIONS, [], is_json=True, dialect="conversation export (JSON)")
+    header = [
         normalise_column_name(name) or f"column_{position}" for position, name in enumerate(next(csv.reader([line])), 1)
     ]
+    columns, dialect, naive_time_zone = place_columns(header, mapping or {})
     repeated = sorted({name for name in columns if columns.count(name) > 1})
     if repeated:
         raise LoadError(f"{path}: line 1: column(s) {', '.join(repeated)} appear more than once in the header")
@@ -393,9 +414,67 @@ def inspect_export(path: Path) -> ExportFile:
     if missing:
         raise LoadError(
             f"{path}: line 1: missing required column(s) {', '.join(missing)} for a {kind.name} export; "
-            f"found {', '.join(columns)} (is the file comma-separated?)"
+            f"found {', '.join(header)} (is the file comma-separated? map other names with --columns)"
         )
-    return ExportFile(path, kind, columns)
+    dialect = dialect or f"{kind.name} export (CSV)"
+    return ExportFile(path, kind, columns, dialect=dialect, time_zone=naive_time_zone)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """A known CSV header layout: renames onto the project's columns, and the zone of its naive times."""
+
+    name: str
+    signature: tuple[str, ...]
+    renames: dict[str, str]
+    time_zone: str | None = None
+
+
+# Message-level exports of third-party Intercom export tools: Intercom part types in message_type,
+# author types in message_author_type, naive UTC times (2017-11-14 21:45:08) in message_created_at.
+DIALECTS = (
+    Dialect(
+        "message export of an Intercom export tool",
+        signature=("message_author_type", "message_created_at"),
+        renames={
+            "message_type": "part_type",
+            "message_author_type": "sender_type",
+            "message_created_at": "created_at",
+            "conversation_tags": "tags",
+            "conversation_first_response_at": "first_response_at",
+            "conversation_priority": "priority",
+            "conversation_assignee_id": "assignee_id",
+        },
+        time_zone="UTC",
+    ),
+)
+
+
+def read_column_mapping(path: Path) -> dict[str, str]:
+    """A YAML mapping of export header -> project column (`Author kind: sender_type`)."""
+    try:
+        mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise LoadError(f"{path}: cannot read the column mapping ({str(error).splitlines()[0]})") from None
+    if not isinstance(mapping, dict) or not all(isinstance(value, str) for value in mapping.values()):
+        raise LoadError(f"{path}: expected a YAML mapping of export column: project column, one per line")
+    targets = {*MESSAGES.known, *CONVERSATIONS.known}
+    unknown = sorted(value for value in mapping.values() if value not in targets)
+    if unknown:
+        raise LoadError(
+            f"{path}: unknown project column(s) {', '.join(unknown)}; expected some of {', '.join(sorted(targets))}"
+        )
+    return {normalise_column_name(str(source)): target for source, target in mapping.items()}
+
+
+def place_columns(columns: list[str], mapping: dict[str, str]) -> tuple[list[str], str, str | None]:
+    """Rename a header onto the project's columns: the user's mapping, else a known dialect."""
+    if mapping:
+        return [mapping.get(name, name) for name in columns], "columns mapped by --columns", None
+    for dialect in DIALECTS:
+        if all(name in columns for name in dialect.signature):
+            return [dialect.renames.get(name, name) for name in columns], dialect.name, dialect.time_zone
+    return columns, "", None
 
 
 def quoted(identifier: str) -> str:
@@ -446,9 +525,13 @@ def typed_records_sql(export: ExportFile, line_map_table: str | None) -> str:
         return f"incoming.{quoted(name)}" if name in present else "cast(null as varchar)"
 
     if export.is_json:
-        removed = json.dumps(dict.fromkeys(kind.known))
+        removed = json.dumps(dict.fromkeys([*kind.known, RECORD_NUMBER_FIELD]))
         extra_json = f"json_merge_patch(incoming.record_json, '{removed}')"
-        source_line = "incoming.rowid - $first_rowid + 1"
+        source_line = (
+            f"cast(incoming.record_json ->> '{RECORD_NUMBER_FIELD}' as bigint)"
+            if export.origin
+            else "incoming.rowid - $first_rowid + 1"
+        )
     else:
         extras = [name for name in export.columns if name not in kind.known]
         extra_json = (
@@ -609,7 +692,7 @@ def reject_malformed_lines(
 
 
 def load_file(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: int, load_id: str, bar: tqdm) -> Counts:
-    source_file = str(export.path)
+    source_file = export.source_file
     parameters = {"load_id": load_id, "source_file": source_file}
     with query_progress(con, bar, export.path.stat().st_size):
         rejects_table = read_incoming(con, export, file_number)
@@ -671,8 +754,48 @@ def connect(db_path: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
         raise LoadError(f"{db_path}: cannot open the database ({message})") from None
 
 
-def load(db_path: Path, files: list[Path], assume_tz: str, memory_limit: str = "4GB") -> Counts:
-    exports = [inspect_export(path) for path in files]
+def load_api_file(
+    con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: int, load_id: str, bar: tqdm
+) -> Counts:
+    """Split Intercom API conversations into message and conversation rows, then load both."""
+    with tempfile.TemporaryDirectory(prefix="intercom_api_") as folder:
+        messages, conversations = Path(folder) / "messages.jsonl", Path(folder) / "conversations.jsonl"
+        try:
+            intercom_api.split_export(export.path, messages, conversations)
+        except intercom_api.MalformedJson as error:
+            raise LoadError(f"{export.path}: {error}; malformed JSON, nothing loaded") from None
+        except (OSError, EOFError, UnicodeDecodeError) as error:
+            raise LoadError(f"{export.path}: cannot read the file ({error}), nothing loaded") from None
+        counts = Counts()
+        for part_number, (path, kind) in enumerate(((messages, MESSAGES), (conversations, CONVERSATIONS))):
+            derived = ExportFile(path, kind, [], is_json=True, origin=export.path)
+            counts += load_file(con, derived, file_number * 2 + part_number, load_id, bar)
+        return counts
+
+
+def export_files(paths: list[Path]) -> list[Path]:
+    """The files to load: each path given, or the export files inside a folder, in name order."""
+    files = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = sorted(
+            child
+            for child in path.iterdir()
+            if child.is_file() and child.name.removesuffix(".gz").endswith(EXPORT_SUFFIXES)
+        )
+        if not found:
+            raise LoadError(f"{path}: folder holds no export files ({', '.join(EXPORT_SUFFIXES)}, optionally .gz)")
+        files.extend(found)
+    return files
+
+
+def load(
+    db_path: Path, files: list[Path], assume_tz: str, memory_limit: str = "4GB", column_mapping: Path | None = None
+) -> Counts:
+    mapping = read_column_mapping(column_mapping) if column_mapping else {}
+    exports = [inspect_export(path, mapping) for path in export_files(files)]
     con = connect(db_path, memory_limit)
     load_id = str(uuid.uuid4())
     total = Counts()
@@ -685,23 +808,27 @@ def load(db_path: Path, files: list[Path], assume_tz: str, memory_limit: str = "
             for file_number, export in enumerate(exports):
                 bar.set_description(export.path.name)
                 bar.set_postfix_str("reading")
-                counts = load_file(con, export, file_number, load_id, bar)
+                time_zone = export.time_zone or assume_tz
+                con.execute("set TimeZone = $tz", {"tz": time_zone})
+                reader = load_api_file if export.kind is None else load_file
+                counts = reader(con, export, file_number, load_id, bar)
                 bar.set_postfix_str("done")
+                kind = export.kind.name if export.kind else "intercom_api"
                 con.execute(
                     "insert into raw.load_files "
                     "values ($load_id, $file, $kind, $tz, $r, $l, $d, $x, current_timestamp)",
                     {
                         "load_id": load_id,
                         "file": str(export.path),
-                        "kind": export.kind.name,
-                        "tz": assume_tz,
+                        "kind": kind,
+                        "tz": time_zone,
                         "r": counts.read,
                         "l": counts.loaded,
                         "d": counts.duplicates,
                         "x": counts.rejected,
                     },
                 )
-                log.info("%s (%s export): %s", export.path, export.kind.name, counts.summary())
+                log.info("%s (%s): %s", export.path, export.dialect or kind, counts.summary())
                 total += counts
         con.execute("commit")
     except (duckdb.Error, LoadError) as error:
@@ -752,9 +879,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=os.environ.get("DBT_DUCKDB_MEMORY_LIMIT", "4GB"),
         help="DuckDB memory limit; larger loads spill to disk (default: $DBT_DUCKDB_MEMORY_LIMIT or 4GB)",
     )
+    parser.add_argument(
+        "--columns",
+        type=Path,
+        metavar="MAPPING.yml",
+        help="YAML mapping of your CSV header onto the project's columns (`Author kind: sender_type`), for "
+        "layouts the loader does not recognise",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary line and errors")
     parser.add_argument(
-        "files", nargs="+", type=Path, metavar="FILE", help="export files (.csv, .csv.gz, .json, .jsonl, .ndjson)"
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="export files or folders of them (.csv, .json, .jsonl, .ndjson, each optionally .gz)",
     )
     return parser.parse_args(argv)
 
@@ -763,7 +901,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     try:
-        counts = load(args.db, args.files, args.assume_tz, args.memory_limit)
+        counts = load(args.db, args.files, args.assume_tz, args.memory_limit, args.columns)
     except LoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

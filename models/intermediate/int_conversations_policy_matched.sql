@@ -1,6 +1,7 @@
 -- SPEC §3 and §6: the SLA policy of every conversation known to any export. The priority is the
--- first non-empty one in message order, else the conversation export's; it matches the policy
--- table case-insensitively and is then spelled as the table spells it. An unknown priority keeps
+-- first non-empty one in message order, else the conversation export's; an alias (Intercom's
+-- `priority` / `not_priority`) is replaced by the priority it stands for; it then matches the policy
+-- table case-insensitively and is spelled as the table spells it. An unknown priority keeps
 -- its own label but uses the `normal` row (thresholds and clock); none at all is `normal`.
 with
 
@@ -26,6 +27,15 @@ export_conversations as (
         conversation_id,
         priority
     from {{ ref('stg_intercom__conversations') }}
+
+),
+
+priority_aliases as (
+
+    select
+        alias,
+        priority
+    from {{ ref('priority_aliases') }}
 
 ),
 
@@ -56,7 +66,7 @@ exported_priorities as (
 
     select
         conversations.conversation_id,
-        coalesce(message_conversations.first_priority, export_conversations.priority) as first_priority
+        coalesce(message_conversations.first_priority, export_conversations.priority) as exported_priority
     from conversations
     left join message_conversations
         on conversations.conversation_id = message_conversations.conversation_id
@@ -65,11 +75,22 @@ exported_priorities as (
 
 ),
 
-matched as (
+dealiased as (
 
     select
         exported_priorities.conversation_id,
-        coalesce(matched_policy.priority, exported_priorities.first_priority, default_policy.priority) as priority,
+        coalesce(priority_aliases.priority, exported_priorities.exported_priority) as first_priority
+    from exported_priorities
+    left join priority_aliases
+        on lower(exported_priorities.exported_priority) = lower(priority_aliases.alias)
+
+),
+
+matched as (
+
+    select
+        dealiased.conversation_id,
+        coalesce(matched_policy.priority, dealiased.first_priority, default_policy.priority) as priority,
         coalesce(matched_policy.first_response_minutes, default_policy.first_response_minutes)
             as sla_threshold_minutes,
         coalesce(matched_policy.resolution_minutes, default_policy.resolution_minutes)
@@ -78,9 +99,9 @@ matched as (
             when matched_policy.priority is not null then matched_policy.schedule
             else default_policy.schedule
         end as sla_schedule
-    from exported_priorities
+    from dealiased
     left join sla_policies as matched_policy
-        on lower(exported_priorities.first_priority) = lower(matched_policy.priority)
+        on lower(dealiased.first_priority) = lower(matched_policy.priority)
     left join default_policy
         on true
 

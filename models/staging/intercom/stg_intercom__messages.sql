@@ -12,6 +12,7 @@ source as (
         priority,
         assignee_id,
         tags,
+        _extra_columns,
         _record_key,
         _source_file,
         _source_line,
@@ -33,6 +34,7 @@ renamed as (
         nullif(trim(priority), '') as priority,
         nullif(trim(assignee_id), '') as assignee_id,
         nullif(trim(tags), '') as tags,
+        {{ json_text('_extra_columns', 'intercom_record') }} as intercom_record,
         _source_file as source_file,
         _source_line as source_line,
         _loaded_at as loaded_at
