@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """Load Intercom exports into a DuckDB file without losing a record.
 
-Two kinds of export are recognised from their header or shape (SPEC §1):
-  messages       one row per message / conversation part (CSV or CSV.gz with a sender_type column)
+Three kinds of export are recognised from their header or shape (SPEC §1):
+  messages       one row per message / conversation part (CSV with a sender_type column); headers match
+                 case- and space-insensitively, known dialects (third-party Intercom export tools) are
+                 renamed, and any other layout can be mapped with --columns mapping.yml
   conversations  one row per conversation (CSV with started_at and no sender_type, JSON array, JSON Lines)
+  Intercom API   REST API conversation objects (a list, a conversation.list page, JSON Lines), split into
+                 message rows (the source and every conversation part) and conversation rows
+Any of them may be gzipped, and a folder stands for the export files in it.
 
 Every record read ends in exactly one place: loaded, counted as a duplicate, or written to
 raw.load_rejects with its file, line, column, reason and the raw record. Messages are keyed by
@@ -856,9 +861,11 @@ def time_zone(name: str) -> str:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=(
-            "Load Intercom exports into a DuckDB file: message exports (CSV / CSV.gz with conversation_id, "
-            "sender_type, created_at) and conversation exports (CSV, JSON array or JSON Lines with "
-            "conversation_id, started_at), recognised from their header. Every record is loaded, counted as a "
+            "Load Intercom exports into a DuckDB file: message exports (CSV with conversation_id, "
+            "sender_type, created_at, or a known export-tool layout), conversation exports (CSV, JSON array or "
+            "JSON Lines with conversation_id, started_at) and Intercom REST API conversations (a list, a "
+            "conversation.list page or JSON Lines), gzipped or not, or folders of them; the layout is recognised "
+            "from the header or shape and named in the output. Every record is loaded, counted as a "
             "duplicate, or rejected with its reason into raw.load_rejects; the run prints "
             "'read N, loaded L, duplicates D, rejected R' (N = L + D + R) and is one transaction."
         ),
