@@ -93,40 +93,20 @@ compared as (
 
 checks as (
 
-    {%- set checks = [
-        ('started_at', 'case when in_first_response_scope then started_at end', 'intercom_first_contact_reply_at', 'timestamp'),
-        ('first_response_at', 'first_response_at', 'intercom_first_admin_reply_at', 'timestamp'),
-        ('first_closed_at', 'first_closed_at', 'intercom_first_close_at', 'timestamp'),
-        ('last_closed_at', 'last_closed_at', 'intercom_last_close_at', 'timestamp'),
-        ('reopen_count', 'reopen_count', 'intercom_count_reopens', 'count'),
-        ('sla_status', 'sla_status', 'intercom_sla_verdict', 'text'),
-        ('parts_loaded', 'parts_loaded', 'intercom_count_conversation_parts', 'count'),
-    ] %}
-    {%- for check_name, project_value, intercom_value, kind in checks %}
-    select
-        conversation_id,
-        '{{ check_name }}' as check_name,
-        {{ parity_text(project_value, kind) }} as project_value,
-        {{ parity_text(intercom_value, kind) }} as intercom_value,
-        coalesce({{ project_value }} = {{ intercom_value }}, false) as agrees,
-        parts_loaded < intercom_count_conversation_parts as parts_missing,
-        parts_loaded,
-        intercom_count_conversation_parts,
-        first_response_source,
-        priority,
-        sla_threshold_minutes,
-        sla_clock,
-        sla_status,
-        business_hours_sla_status,
-        intercom_sla_verdict,
-        intercom_sla_name
-    from compared
-    where {{ intercom_value }} is not null
-    {%- if not loop.last %}
-
+    {{ parity_check('started_at', 'case when in_first_response_scope then started_at end',
+        'intercom_first_contact_reply_at', 'timestamp') }}
     union all
-    {% endif %}
-    {%- endfor %}
+    {{ parity_check('first_response_at', 'first_response_at', 'intercom_first_admin_reply_at', 'timestamp') }}
+    union all
+    {{ parity_check('first_closed_at', 'first_closed_at', 'intercom_first_close_at', 'timestamp') }}
+    union all
+    {{ parity_check('last_closed_at', 'last_closed_at', 'intercom_last_close_at', 'timestamp') }}
+    union all
+    {{ parity_check('reopen_count', 'reopen_count', 'intercom_count_reopens', 'count') }}
+    union all
+    {{ parity_check('sla_status', 'sla_status', 'intercom_sla_verdict', 'text') }}
+    union all
+    {{ parity_check('parts_loaded', 'parts_loaded', 'intercom_count_conversation_parts', 'count') }}
 
 ),
 
@@ -137,7 +117,8 @@ explained as (
         case
             when agrees then null
             when parts_missing
-                then 'parts missing: the export holds ' || cast(parts_loaded as {{ dbt.type_string() }})
+                then
+                    'parts missing: the export holds ' || cast(parts_loaded as {{ dbt.type_string() }})
                     || ' of the ' || cast(intercom_count_conversation_parts as {{ dbt.type_string() }})
                     || ' parts Intercom counts (sync tools are known to drop parts)'
             when check_name = 'parts_loaded'
@@ -147,10 +128,12 @@ explained as (
             when check_name = 'sla_status' and intercom_sla_verdict = business_hours_sla_status
                 then 'office hours: Intercom counts only office hours, and the business-hours verdict agrees'
             when check_name = 'sla_status' and intercom_sla_verdict = 'pending'
-                then 'still running in Intercom; the project counts an unanswered conversation as breached '
+                then
+                    'still running in Intercom; the project counts an unanswered conversation as breached '
                     || '(var unanswered_sla_status)'
             when check_name = 'sla_status' and intercom_sla_name is not null
-                then 'different target: Intercom applied its SLA "' || intercom_sla_name || '"; the project judges '
+                then
+                    'different target: Intercom applied its SLA "' || intercom_sla_name || '"; the project judges '
                     || priority || ' at ' || cast(sla_threshold_minutes as {{ dbt.type_string() }}) || ' min of '
                     || sla_clock || ' time'
             else 'unexplained'

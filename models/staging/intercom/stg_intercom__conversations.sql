@@ -38,16 +38,16 @@ renamed as (
         nullif(trim(tags), '') as tags,
         nullif(trim(priority), '') as priority,
         -- Intercom's own figures, present for conversations loaded from the REST API
-        {{ epoch_text_to_timestamp(json_text('_extra_columns', 'intercom_first_contact_reply_at')) }} as intercom_first_contact_reply_at,
-        {{ epoch_text_to_timestamp(json_text('_extra_columns', 'intercom_first_admin_reply_at')) }} as intercom_first_admin_reply_at,
-        {{ epoch_text_to_timestamp(json_text('_extra_columns', 'intercom_first_close_at')) }} as intercom_first_close_at,
-        {{ epoch_text_to_timestamp(json_text('_extra_columns', 'intercom_last_close_at')) }} as intercom_last_close_at,
-        cast({{ json_text('_extra_columns', 'intercom_count_reopens') }} as {{ dbt.type_bigint() }}) as intercom_count_reopens,
-        cast({{ json_text('_extra_columns', 'intercom_count_conversation_parts') }} as {{ dbt.type_bigint() }}) as intercom_count_conversation_parts,
-        cast({{ json_text('_extra_columns', 'intercom_parts_in_export') }} as {{ dbt.type_bigint() }}) as intercom_parts_in_export,
-        {{ json_text('_extra_columns', 'intercom_admin_assignee_id') }} as intercom_admin_assignee_id,
-        {{ json_text('_extra_columns', 'intercom_sla_name') }} as intercom_sla_name,
-        lower({{ json_text('_extra_columns', 'intercom_sla_status') }}) as intercom_sla_status
+        {{ intercom_figure('first_contact_reply_at', 'timestamp') }} as intercom_first_contact_reply_at,
+        {{ intercom_figure('first_admin_reply_at', 'timestamp') }} as intercom_first_admin_reply_at,
+        {{ intercom_figure('first_close_at', 'timestamp') }} as intercom_first_close_at,
+        {{ intercom_figure('last_close_at', 'timestamp') }} as intercom_last_close_at,
+        {{ intercom_figure('count_reopens', 'count') }} as intercom_count_reopens,
+        {{ intercom_figure('count_conversation_parts', 'count') }} as intercom_count_conversation_parts,
+        {{ intercom_figure('parts_in_export', 'count') }} as intercom_parts_in_export,
+        {{ intercom_figure('admin_assignee_id', 'text') }} as intercom_admin_assignee_id,
+        {{ intercom_figure('sla_name', 'text') }} as intercom_sla_name,
+        lower({{ intercom_figure('sla_status', 'text') }}) as intercom_sla_status
     from source
 
 )
