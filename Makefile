@@ -14,7 +14,7 @@ TEST_DIR := data/test
 TEST_DB := $(TEST_DIR)/intercom_sla.duckdb
 LINT_DB := data/lint/intercom_sla.duckdb
 
-.PHONY: help install browser demo report test lint format test-python test-dbt benchmark docs lookml clean lock
+.PHONY: help install browser demo report test lint format test-python test-dbt test-postgres benchmark docs lookml clean lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -40,7 +40,7 @@ report: install  ## write reports/sla_review.html (charts) from the demo databas
 browser:  ## install Debian's chromium and chromium-driver for the report's browser test (needs root)
 	bash scripts/install_browser.sh
 
-test: install browser lint test-python test-dbt  ## everything CI runs: lint, pytest (browser test included), dbt build
+test: install browser lint test-python test-dbt test-postgres  ## everything CI runs: lint, pytest (browser test included), dbt build on DuckDB and PostgreSQL
 
 lint: install  ## ruff and sqlfluff
 	$(BIN)/ruff check scripts tests
@@ -56,6 +56,9 @@ format: install  ## apply ruff and sqlfluff fixes
 
 test-python: install  ## pytest: loader, scripts and end-to-end checks
 	$(BIN)/python -m pytest -q tests
+
+test-postgres: install  ## dbt build on a real PostgreSQL (started by scripts/postgres.sh) and every mart compared with DuckDB's
+	bash scripts/test_postgres.sh
 
 test-dbt: install  ## dbt build (unit tests, contracts, data tests) on a freshly generated sample
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)

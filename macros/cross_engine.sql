@@ -6,7 +6,7 @@
 {%- endmacro %}
 
 {% macro default__seconds_between(start_ts, end_ts) -%}
-    extract(epoch from ({{ end_ts }} - {{ start_ts }}))
+    cast(extract(epoch from ({{ end_ts }} - {{ start_ts }})) as {{ type_double() }})
 {%- endmacro %}
 
 {% macro duckdb__seconds_between(start_ts, end_ts) -%}
@@ -195,7 +195,7 @@
 {%- endmacro %}
 
 {% macro default__local_to_utc(local_timestamp, timezone) -%}
-    ({{ local_timestamp }} at time zone {{ timezone }})
+    (({{ local_timestamp }}) at time zone {{ timezone }})
 {%- endmacro %}
 
 {% macro duckdb__local_to_utc(local_timestamp, timezone) -%}

@@ -74,6 +74,7 @@ def replace_seeds(db: Path, schedule_list: list[Schedule]) -> None:
         con.execute("delete from main.holidays")
         if holidays:
             con.executemany("insert into main.holidays values (?, ?, ?)", holidays)
+        con.execute("delete from main.priority_aliases")  # its rows name policies the drawn table lacks
         con.execute("delete from main.sla_policies")
         con.executemany("insert into main.sla_policies values (?, ?, ?, ?)", policies)
 

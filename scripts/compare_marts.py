@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Compare every mart of a DuckDB build with the same marts built on PostgreSQL.
+
+Counts, text and timestamps must be equal; ratios and other floating-point values may differ by
+1e-6 (relative). JSON text columns are compared parsed, since engines space JSON differently. Rows
+are matched after sorting, so row order does not matter. Exit status 1 lists every difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import psycopg2
+
+MART_PREFIXES = ("fct_", "bridge_", "mart_")
+TOLERANCE = 1e-6
+
+
+def normalised(value: Any) -> Any:
+    """Engine-neutral form of a cell: floats for decimals, parsed JSON for JSON text."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def same(left: Any, right: Any) -> bool:
+    if isinstance(left, bool) or isinstance(right, bool):
+        return left is right
+    if isinstance(left, (int, float)) and isinstance(right, (int, float)):
+        return math.isclose(left, right, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(same(left[key], right[key]) for key in left)
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(same(a, b) for a, b in zip(left, right, strict=True))
+    return left == right
+
+
+def sort_key(row: tuple) -> tuple:
+    # exact columns first, floats rounded, so float noise between engines cannot reorder rows
+    def cell(value: Any) -> tuple:
+        if value is None:
+            return (0, "")
+        if isinstance(value, float):
+            return (1, f"{round(value, 6):.6f}")
+        return (1, json.dumps(value, sort_keys=True, default=str))
+
+    return tuple(cell(value) for value in row)
+
+
+def marts(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = $schema order by table_name",
+        {"schema": schema},
+    ).fetchall()
+    return [name for (name,) in rows if name.startswith(MART_PREFIXES)]
+
+
+def compare(duckdb_path: Path, duckdb_schema: str, dsn: str, postgres_schema: str) -> list[str]:
+    problems = []
+    with duckdb.connect(str(duckdb_path), read_only=True) as left, psycopg2.connect(dsn) as right:
+        left.execute("set TimeZone = 'UTC'")
+        cursor = right.cursor()
+        cursor.execute("set time zone 'UTC'")
+        for mart in marts(left, duckdb_schema):
+            columns = [
+                name
+                for (name,) in left.execute(f"select column_name from (describe {duckdb_schema}.{mart})").fetchall()
+            ]
+            column_list = ", ".join(f'"{name}"' for name in columns)
+            expected = left.execute(f"select {column_list} from {duckdb_schema}.{mart}").fetchall()
+            try:
+                cursor.execute(f'select {column_list} from "{postgres_schema}"."{mart}"')
+            except psycopg2.Error as error:
+                problems.append(f"{mart}: missing on PostgreSQL ({str(error).splitlines()[0]})")
+                right.rollback()
+                continue
+            actual = cursor.fetchall()
+            expected_rows = sorted((tuple(map(normalised, row)) for row in expected), key=sort_key)
+            actual_rows = sorted((tuple(map(normalised, row)) for row in actual), key=sort_key)
+            if len(expected_rows) != len(actual_rows):
+                problems.append(f"{mart}: {len(expected_rows)} rows on DuckDB, {len(actual_rows)} on PostgreSQL")
+                continue
+            differences = [
+                f"{mart} row {number}: {name} = {a!r} on DuckDB, {b!r} on PostgreSQL"
+                for number, (expected_row, actual_row) in enumerate(zip(expected_rows, actual_rows, strict=True), 1)
+                for name, a, b in zip(columns, expected_row, actual_row, strict=True)
+                if not same(a, b)
+            ]
+            problems.extend(differences[:10])
+            print(
+                f"{mart}: {len(expected_rows)} rows, "
+                + (f"{len(differences)} differences" if differences else "identical")
+            )
+    return problems
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Compare every mart (fct_, bridge_, mart_ tables) of a DuckDB build with the PostgreSQL build: "
+        "exact for counts, text and timestamps, within 1e-6 for floating-point values."
+    )
+    parser.add_argument("--duckdb", required=True, type=Path, help="DuckDB file with the built marts")
+    parser.add_argument("--duckdb-schema", default="main", help="schema of the marts in DuckDB (default: main)")
+    parser.add_argument(
+        "--dsn",
+        default=(
+            f"host={os.environ.get('POSTGRES_HOST', '127.0.0.1')} port={os.environ.get('POSTGRES_PORT', '54329')} "
+            f"user={os.environ.get('POSTGRES_USER', 'postgres')} dbname={os.environ.get('POSTGRES_DB', 'intercom_sla')}"
+        ),
+        help="libpq connection string (default: the POSTGRES_* variables, else the project's test server)",
+    )
+    parser.add_argument(
+        "--postgres-schema",
+        default=os.environ.get("POSTGRES_SCHEMA", "analytics"),
+        help="schema of the marts in PostgreSQL (default: $POSTGRES_SCHEMA or analytics)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    problems = compare(args.duckdb, args.duckdb_schema, args.dsn, args.postgres_schema)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print("marts match" if not problems else f"{len(problems)} difference(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

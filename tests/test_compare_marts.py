@@ -1,0 +1,41 @@
+"""compare_marts.py decides whether two engines agree: exact for counts, text and timestamps, 1e-6 for
+floats, JSON compared parsed. These checks pin that it can tell a real difference from float noise."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from compare_marts import normalised, same, sort_key
+
+
+def test_float_noise_within_a_millionth_is_the_same_number() -> None:
+    assert same(47.0, 46.99999999999999)
+    assert same(normalised(Decimal("14400.000000")), 14400.0)
+    assert not same(47.0, 47.001)
+    assert not same(0.0, 0.01)
+
+
+def test_counts_text_booleans_and_timestamps_must_be_equal() -> None:
+    assert not same(3, 4)
+    assert not same("met", "breached")
+    assert not same(True, 1)
+    moment = datetime(2026, 3, 2, 14, tzinfo=UTC)
+    assert same(moment, moment)
+    assert not same(moment, datetime(2026, 3, 2, 14, 0, 1, tzinfo=UTC))
+    assert same(None, None) and not same(None, 0)
+
+
+def test_json_text_is_compared_parsed_whatever_its_spacing() -> None:
+    duckdb_text = '[{"assignee_id":"a1","breach_rate_pct":100.0}]'
+    postgres_text = '[{"assignee_id" : "a1", "breach_rate_pct" : 100}]'
+    assert same(normalised(duckdb_text), normalised(postgres_text))
+    assert not same(normalised('{"P1":1}'), normalised('{"P1" : 2}'))
+    assert not same(normalised('{"P1":1}'), normalised('{"P2":1}'))
+
+
+def test_rows_sort_the_same_on_both_sides_despite_float_noise() -> None:
+    duckdb_rows = [("b", 1.0), ("a", 0.30000000000000004)]
+    postgres_rows = [("a", 0.3), ("b", 0.9999999999999999)]
+    assert [row[0] for row in sorted(duckdb_rows, key=sort_key)] == ["a", "b"]
+    assert [row[0] for row in sorted(postgres_rows, key=sort_key)] == ["a", "b"]
