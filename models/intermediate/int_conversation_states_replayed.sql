@@ -2,7 +2,14 @@
 -- parts and customer comments in message order. A close closes; an `open` part or a customer
 -- comment opens (reopening a closed conversation, waking a snoozed one); a snooze snoozes; an
 -- unsnooze opens a snoozed conversation and leaves a closed one closed. The clock starts at
--- started_at (or the first part).
+-- started_at (or the first part). Incremental, as int_conversations_aggregated.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='conversation_id',
+    on_schema_change='fail',
+) }}
+
 with
 
 messages as (
@@ -13,6 +20,14 @@ messages as (
         sender_type,
         part_type,
         created_at
+    from {{ ref('stg_intercom__messages') }}
+    {{ only_conversations_loaded_since_last_run(ref('stg_intercom__messages'), 'loaded_at') }}
+
+),
+
+load_mark as (
+
+    select max(loaded_at) as messages_loaded_through
     from {{ ref('stg_intercom__messages') }}
 
 ),
@@ -130,8 +145,10 @@ final as (
         event_at,
         next_event_at,
         state_before,
-        state_after
+        state_after,
+        load_mark.messages_loaded_through
     from transitions
+    cross join load_mark
 
 )
 

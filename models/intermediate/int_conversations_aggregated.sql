@@ -1,4 +1,12 @@
 -- One row per conversation with everything SPEC §3 derives from its messages, in a single pass.
+-- Incremental: a run recomputes only the conversations with messages loaded since the last one.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='conversation_id',
+    on_schema_change='fail',
+) }}
+
 with
 
 messages as (
@@ -12,6 +20,14 @@ messages as (
         export_first_response_at,
         priority,
         assignee_id
+    from {{ ref('stg_intercom__messages') }}
+    {{ only_conversations_loaded_since_last_run(ref('stg_intercom__messages'), 'loaded_at') }}
+
+),
+
+load_mark as (
+
+    select max(loaded_at) as messages_loaded_through
     from {{ ref('stg_intercom__messages') }}
 
 ),
@@ -87,8 +103,10 @@ final as (
             when export_first_response_at is not null then 'export'
             when computed_first_response_at is not null then 'computed'
         end as first_response_source,
-        coalesce(first_reply_assignee_id, last_assignee_id) as assignee_id
+        coalesce(first_reply_assignee_id, last_assignee_id) as assignee_id,
+        load_mark.messages_loaded_through
     from conversations
+    cross join load_mark
 
 )
 

@@ -1,5 +1,13 @@
 -- SPEC §4 from state events, one row per conversation of the message exports: the replayed events
--- (int_conversation_states_replayed) summed up into closes, reopens and open time.
+-- (int_conversation_states_replayed) summed up into closes, reopens and open time. Incremental, as
+-- the replay.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='conversation_id',
+    on_schema_change='fail',
+) }}
+
 with
 
 transitions as (
@@ -12,8 +20,10 @@ transitions as (
         event_at,
         next_event_at,
         state_before,
-        state_after
+        state_after,
+        messages_loaded_through
     from {{ ref('int_conversation_states_replayed') }}
+    {{ only_conversations_loaded_since_last_run(ref('int_conversation_states_replayed'), 'messages_loaded_through') }}
 
 ),
 
@@ -33,7 +43,8 @@ conversation_spans as (
         + coalesce(sum(case
             when state_after = 'open' and next_event_at is not null
                 then {{ seconds_between('event_at', 'next_event_at') }}
-        end), 0) as open_seconds_to_last_event
+        end), 0) as open_seconds_to_last_event,
+        max(messages_loaded_through) as messages_loaded_through
     from transitions
     group by conversation_id
 
@@ -49,7 +60,8 @@ final as (
         last_closed_at,
         reopen_count,
         open_seconds_to_last_event,
-        last_event_at
+        last_event_at,
+        messages_loaded_through
     from conversation_spans
 
 )
