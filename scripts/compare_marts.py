@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 import psycopg2
+from postgres_connection import default_dsn
 
 MART_PREFIXES = ("fct_", "bridge_", "mart_")
 TOLERANCE = 1e-6
@@ -116,10 +117,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duckdb-schema", default="main", help="schema of the marts in DuckDB (default: main)")
     parser.add_argument(
         "--dsn",
-        default=(
-            f"host={os.environ.get('POSTGRES_HOST', '127.0.0.1')} port={os.environ.get('POSTGRES_PORT', '54329')} "
-            f"user={os.environ.get('POSTGRES_USER', 'postgres')} dbname={os.environ.get('POSTGRES_DB', 'intercom_sla')}"
-        ),
+        default=default_dsn(),
         help="libpq connection string (default: the POSTGRES_* variables, else the project's test server)",
     )
     parser.add_argument(

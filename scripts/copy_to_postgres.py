@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 import duckdb
 import psycopg2
+from postgres_connection import default_dsn
 
 log = logging.getLogger("copy_to_postgres")
 
@@ -70,10 +70,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--db", required=True, type=Path, help="DuckDB file the loader wrote")
     parser.add_argument(
         "--dsn",
-        default=(
-            f"host={os.environ.get('POSTGRES_HOST', '127.0.0.1')} port={os.environ.get('POSTGRES_PORT', '54329')} "
-            f"user={os.environ.get('POSTGRES_USER', 'postgres')} dbname={os.environ.get('POSTGRES_DB', 'intercom_sla')}"
-        ),
+        default=default_dsn(),
         help="libpq connection string (default: the POSTGRES_* variables, else the project's test server)",
     )
     parser.add_argument("--schema", default="raw", help="schema of the raw tables on both sides (default: raw)")

@@ -3,13 +3,6 @@
 -- comment opens (reopening a closed conversation, waking a snoozed one); a snooze snoozes; an
 -- unsnooze opens a snoozed conversation and leaves a closed one closed. The clock starts at
 -- started_at (or the first part). Incremental, as int_conversations_aggregated.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='conversation_id',
-    on_schema_change='fail',
-) }}
-
 with
 
 messages as (

@@ -1,12 +1,5 @@
 -- One row per conversation with everything SPEC §3 derives from its messages, in a single pass.
 -- Incremental: a run recomputes only the conversations with messages loaded since the last one.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='conversation_id',
-    on_schema_change='fail',
-) }}
-
 with
 
 messages as (

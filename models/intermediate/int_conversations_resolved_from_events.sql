@@ -1,13 +1,6 @@
 -- SPEC §4 from state events, one row per conversation of the message exports: the replayed events
 -- (int_conversation_states_replayed) summed up into closes, reopens and open time. Incremental, as
 -- the replay.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='conversation_id',
-    on_schema_change='fail',
-) }}
-
 with
 
 transitions as (
