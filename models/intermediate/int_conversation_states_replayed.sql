@@ -139,9 +139,8 @@ final as (
         next_event_at,
         state_before,
         state_after,
-        load_mark.messages_loaded_through
+        (select load_mark.messages_loaded_through from load_mark) as messages_loaded_through
     from transitions
-    cross join load_mark
 
 )
 

@@ -97,9 +97,8 @@ final as (
             when computed_first_response_at is not null then 'computed'
         end as first_response_source,
         coalesce(first_reply_assignee_id, last_assignee_id) as assignee_id,
-        load_mark.messages_loaded_through
+        (select load_mark.messages_loaded_through from load_mark) as messages_loaded_through
     from conversations
-    cross join load_mark
 
 )
 
