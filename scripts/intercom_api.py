@@ -72,7 +72,6 @@ def read_conversations(path: Path) -> Iterator[tuple[int, Any]]:
 
 
 def read_json_lines(text: str) -> Iterator[tuple[int, Any]]:
-    parsed = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -80,8 +79,7 @@ def read_json_lines(text: str) -> Iterator[tuple[int, Any]]:
             document = json.loads(line)
         except json.JSONDecodeError as error:
             raise MalformedJson(f"line {number}, column {error.colno}: {error.msg}") from None
-        parsed.extend((number, conversation) for conversation in conversations_in(document))
-    yield from parsed
+        yield from ((number, conversation) for conversation in conversations_in(document))
 
 
 def position(error: json.JSONDecodeError) -> str:

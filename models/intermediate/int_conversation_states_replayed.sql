@@ -2,7 +2,8 @@
 -- parts and customer comments in message order. A close closes; an `open` part or a customer
 -- comment opens (reopening a closed conversation, waking a snoozed one); a snooze snoozes; an
 -- unsnooze opens a snoozed conversation and leaves a closed one closed. The clock starts at
--- started_at (or the first part). Incremental, as int_conversations_aggregated.
+-- started_at (or the first part). Incremental: it redoes the conversations that
+-- int_conversations_aggregated redid, and carries their high-water mark.
 with
 
 messages as (
@@ -14,14 +15,7 @@ messages as (
         part_type,
         created_at
     from {{ ref('stg_intercom__messages') }}
-    {{ only_conversations_loaded_since_last_run(ref('stg_intercom__messages'), 'loaded_at') }}
-
-),
-
-load_mark as (
-
-    select max(loaded_at) as messages_loaded_through
-    from {{ ref('stg_intercom__messages') }}
+    {{ only_conversations_loaded_since_last_run(ref('int_conversations_aggregated'), 'messages_loaded_through') }}
 
 ),
 
@@ -29,6 +23,7 @@ conversations as (
 
     select
         conversation_id,
+        messages_loaded_through,
         coalesce(started_at, first_message_at) as clock_started_at
     from {{ ref('int_conversations_aggregated') }}
 
@@ -61,6 +56,7 @@ clocked as (
         events.created_at,
         events.event_type,
         conversations.clock_started_at,
+        conversations.messages_loaded_through,
         greatest(events.created_at, conversations.clock_started_at) as event_at
     from events
     inner join conversations
@@ -139,7 +135,7 @@ final as (
         next_event_at,
         state_before,
         state_after,
-        (select load_mark.messages_loaded_through from load_mark) as messages_loaded_through
+        messages_loaded_through
     from transitions
 
 )

@@ -63,27 +63,42 @@ intervals as (
 
 ),
 
+state_event_replays as (
+
+    -- open time is measured only where state events resolve the conversation
+    select
+        replayed_events.conversation_id,
+        replayed_events.clock_started_at,
+        replayed_events.event_at,
+        replayed_events.next_event_at,
+        replayed_events.state_after,
+        resolutions.data_as_of
+    from replayed_events
+    inner join resolutions
+        on replayed_events.conversation_id = resolutions.conversation_id
+    where resolutions.resolution_source = 'state_events'
+
+),
+
 open_spans as (
 
     -- as in int_conversations_resolved_from_events: open from the clock start to the first event,
     -- then after each event leaving it open until the next one (or the as-of time)
     select
-        replayed_events.conversation_id,
-        min(replayed_events.clock_started_at) as span_start,
-        min(replayed_events.event_at) as span_end
-    from replayed_events
-    group by replayed_events.conversation_id
+        conversation_id,
+        min(clock_started_at) as span_start,
+        min(event_at) as span_end
+    from state_event_replays
+    group by conversation_id
 
     union all
 
     select
-        replayed_events.conversation_id,
-        replayed_events.event_at as span_start,
-        coalesce(replayed_events.next_event_at, resolutions.data_as_of) as span_end
-    from replayed_events
-    inner join resolutions
-        on replayed_events.conversation_id = resolutions.conversation_id
-    where replayed_events.state_after = 'open'
+        conversation_id,
+        event_at as span_start,
+        coalesce(next_event_at, data_as_of) as span_end
+    from state_event_replays
+    where state_after = 'open'
 
 ),
 
@@ -124,40 +139,47 @@ spans as (
     union all
 
     select
-        open_spans.conversation_id,
+        conversation_id,
         'open' as span_kind,
-        open_spans.span_start,
-        open_spans.span_end
+        span_start,
+        span_end
     from open_spans
-    inner join resolutions
-        on open_spans.conversation_id = resolutions.conversation_id
-    where resolutions.resolution_source = 'state_events'
+
+),
+
+scheduled_spans as (
+
+    select
+        spans.conversation_id,
+        schedules.business_schedule,
+        spans.span_kind,
+        spans.span_start,
+        spans.span_end
+    from spans
+    inner join schedules
+        on spans.conversation_id = schedules.conversation_id
 
 ),
 
 span_ends as (
 
     select
-        spans.conversation_id,
-        schedules.business_schedule,
-        spans.span_kind,
-        spans.span_end as end_at,
+        conversation_id,
+        business_schedule,
+        span_kind,
+        span_end as end_at,
         1 as sign
-    from spans
-    inner join schedules
-        on spans.conversation_id = schedules.conversation_id
+    from scheduled_spans
 
     union all
 
     select
-        spans.conversation_id,
-        schedules.business_schedule,
-        spans.span_kind,
-        spans.span_start as end_at,
+        conversation_id,
+        business_schedule,
+        span_kind,
+        span_start as end_at,
         -1 as sign
-    from spans
-    inner join schedules
-        on spans.conversation_id = schedules.conversation_id
+    from scheduled_spans
 
 ),
 
