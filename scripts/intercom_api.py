@@ -113,9 +113,10 @@ def sender_type(author_type: Any) -> str | None:
 def message_rows(conversation: dict, record: int) -> list[dict]:
     """The opening message and every part, each with the assignee at that point of the conversation."""
     conversation_id = text(conversation.get("id"))
-    assigned = [part for part in parts_of(conversation) if isinstance(part.get("assigned_to"), dict)]
+    parts = parts_of(conversation)
     # without any assignment part the API's current assignee is all that is known
-    assignee = None if assigned else text(conversation.get("admin_assignee_id"))
+    has_assignments = any(isinstance(part.get("assigned_to"), dict) for part in parts)
+    assignee = None if has_assignments else text(conversation.get("admin_assignee_id"))
     source = conversation.get("source") if isinstance(conversation.get("source"), dict) else {}
     rows = [
         {
@@ -132,7 +133,7 @@ def message_rows(conversation: dict, record: int) -> list[dict]:
             "_source_record": record,
         }
     ]
-    for part in parts_of(conversation):
+    for part in parts:
         target = part.get("assigned_to")
         if isinstance(target, dict):
             assignee = text(target.get("id")) if target.get("type") == "admin" else None
