@@ -14,7 +14,7 @@ TEST_DIR := data/test
 TEST_DB := $(TEST_DIR)/intercom_sla.duckdb
 LINT_DB := data/lint/intercom_sla.duckdb
 
-.PHONY: help install browser demo report test lint format test-python test-dbt test-postgres benchmark docs lookml clean lock
+.PHONY: help install browser demo report test lint format test-python test-dbt test-postgres test-spark benchmark docs lookml clean lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -25,6 +25,10 @@ $(VENV)/.installed: requirements.txt constraints.txt
 	@touch $@
 
 install: $(VENV)/.installed  ## create .venv and install the pinned requirements
+
+$(VENV)/.spark-installed: $(VENV)/.installed requirements-spark.txt constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-spark.txt -c constraints.txt
+	@touch $@
 
 demo: install  ## generate a sample export, load it, build the marts, write reports, print the summary
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
@@ -40,7 +44,7 @@ report: install  ## write reports/sla_review.html (charts) from the demo databas
 browser:  ## install Debian's chromium and chromium-driver for the report's browser test (needs root)
 	bash scripts/install_browser.sh
 
-test: install browser lint test-python test-dbt test-postgres  ## everything CI runs: lint, pytest (browser test included), dbt build on DuckDB and PostgreSQL
+test: install browser lint test-python test-dbt test-postgres test-spark  ## everything CI runs: lint, pytest (browser test included), dbt build on DuckDB, PostgreSQL and Spark
 
 lint: install  ## ruff and sqlfluff
 	$(BIN)/ruff check scripts tests
@@ -59,6 +63,9 @@ test-python: install  ## pytest: loader, scripts and end-to-end checks
 
 test-postgres: install  ## dbt build on a real PostgreSQL (started by scripts/postgres.sh) and every mart compared with DuckDB's
 	bash scripts/test_postgres.sh
+
+test-spark: $(VENV)/.spark-installed  ## dbt build on a local Apache Spark (dbt-spark session, Java 17 installed if missing) and every mart compared with DuckDB's
+	bash scripts/test_spark.sh
 
 test-dbt: install  ## dbt build (unit tests, contracts, data tests) on a freshly generated sample
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
@@ -81,8 +88,8 @@ docs: install  ## dbt docs for the demo database (run `make demo` first)
 clean:  ## remove generated data, dbt artefacts and reports (keeps .venv)
 	rm -rf data target logs reports/*.csv reports/*.json
 
-lock:  ## re-pin constraints.txt from a clean install of requirements.txt
+lock:  ## re-pin constraints.txt from a clean install of every requirements file
 	rm -rf /tmp/intercom-sla-lock && $(PYTHON) -m venv /tmp/intercom-sla-lock
-	/tmp/intercom-sla-lock/bin/pip install --quiet -r requirements.txt
-	{ echo '# Full pin set for requirements.txt (pip freeze of a clean install); regenerate with `make lock`.'; \
+	/tmp/intercom-sla-lock/bin/pip install --quiet -r requirements.txt -r requirements-spark.txt -r requirements-benchmark.txt
+	{ echo '# Full pin set for the requirements files (pip freeze of a clean install); regenerate with `make lock`.'; \
 	  /tmp/intercom-sla-lock/bin/pip freeze; } > constraints.txt

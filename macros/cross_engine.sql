@@ -1,5 +1,6 @@
 {#- Engine-specific SQL lives here, behind adapter.dispatch, so models read the same on every engine.
-    Each macro has a default (ANSI / PostgreSQL-flavoured) and a DuckDB implementation. -#}
+    Each macro has a default (ANSI / PostgreSQL-flavoured) and, where they differ, a DuckDB and a Spark
+    implementation. Spark runs with its session time zone set to UTC (profiles.yml), as DuckDB does. -#}
 
 {% macro seconds_between(start_ts, end_ts) -%}
     {{ return(adapter.dispatch('seconds_between', 'intercom_sla')(start_ts, end_ts)) }}
@@ -11,6 +12,10 @@
 
 {% macro duckdb__seconds_between(start_ts, end_ts) -%}
     (epoch({{ end_ts }}) - epoch({{ start_ts }}))
+{%- endmacro %}
+
+{% macro spark__seconds_between(start_ts, end_ts) -%}
+    cast(unix_micros({{ end_ts }}) - unix_micros({{ start_ts }}) as double) / 1000000
 {%- endmacro %}
 
 
@@ -42,6 +47,10 @@
     arg_min_null({{ value }}, {{ order_key }}) filter (where {{ condition }})
 {%- endmacro %}
 
+{% macro spark__value_at_first(value, order_key, condition) -%}
+    min_by({{ value }}, {{ order_key }}) filter (where {{ condition }})
+{%- endmacro %}
+
 
 {#- The non-null value with the smallest (first) or largest (last) order key. -#}
 {% macro first_non_null_by(value, order_key) -%}
@@ -56,6 +65,10 @@
     arg_min({{ value }}, {{ order_key }})
 {%- endmacro %}
 
+{% macro spark__first_non_null_by(value, order_key) -%}
+    min_by({{ value }}, {{ order_key }}) filter (where {{ value }} is not null)
+{%- endmacro %}
+
 {% macro last_non_null_by(value, order_key) -%}
     {{ return(adapter.dispatch('last_non_null_by', 'intercom_sla')(value, order_key)) }}
 {%- endmacro %}
@@ -66,6 +79,10 @@
 
 {% macro duckdb__last_non_null_by(value, order_key) -%}
     arg_max({{ value }}, {{ order_key }})
+{%- endmacro %}
+
+{% macro spark__last_non_null_by(value, order_key) -%}
+    max_by({{ value }}, {{ order_key }}) filter (where {{ value }} is not null)
 {%- endmacro %}
 
 
@@ -82,6 +99,10 @@
     unnest(string_split({{ text }}, '{{ delimiter }}'))
 {%- endmacro %}
 
+{% macro spark__split_to_rows(text, delimiter) -%}
+    explode(split({{ text }}, '[{{ delimiter }}]'))
+{%- endmacro %}
+
 
 {#- Distinct-free, sorted concatenation of a group's values. -#}
 {% macro sorted_string_agg(expression, delimiter) -%}
@@ -90,6 +111,10 @@
 
 {% macro default__sorted_string_agg(expression, delimiter) -%}
     string_agg({{ expression }}, '{{ delimiter }}' order by {{ expression }})
+{%- endmacro %}
+
+{% macro spark__sorted_string_agg(expression, delimiter) -%}
+    nullif(array_join(array_sort(collect_list({{ expression }})), '{{ delimiter }}'), '')
 {%- endmacro %}
 
 
@@ -102,6 +127,10 @@
     cast(date_trunc('week', {{ timestamp }} at time zone 'UTC') as date)
 {%- endmacro %}
 
+{% macro spark__utc_week_start(timestamp) -%}
+    cast(date_trunc('week', {{ timestamp }}) as date)
+{%- endmacro %}
+
 
 {#- The UTC calendar date of a timestamptz. -#}
 {% macro utc_date(timestamp) -%}
@@ -112,6 +141,23 @@
     cast({{ timestamp }} at time zone 'UTC' as date)
 {%- endmacro %}
 
+{% macro spark__utc_date(timestamp) -%}
+    to_date({{ timestamp }})
+{%- endmacro %}
+
+
+{#- A timestamptz as text in UTC: `2026-03-02 14:10:00`, fractional seconds only when there are any. -#}
+{% macro utc_timestamp_text(timestamp) -%}
+    {{ return(adapter.dispatch('utc_timestamp_text', 'intercom_sla')(timestamp)) }}
+{%- endmacro %}
+
+{% macro default__utc_timestamp_text(timestamp) -%}
+    cast({{ timestamp }} at time zone 'UTC' as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro spark__utc_timestamp_text(timestamp) -%}
+    cast({{ timestamp }} as string)
+{%- endmacro %}
 
 {#- A one-column relation (spine_date) of dates from start to end inclusive, step days apart. -#}
 {% macro date_spine(start_date, end_date, step_days) -%}
@@ -132,6 +178,12 @@
     ) as spine
 {%- endmacro %}
 
+{% macro spark__date_spine(start_date, end_date, step_days) -%}
+    select explode(sequence(
+        cast({{ start_date }} as date), cast({{ end_date }} as date), interval {{ step_days }} day
+    )) as spine_date
+{%- endmacro %}
+
 
 {#- JSON text of an object built from a group's key/value pairs, keys in order. -#}
 {% macro json_object_agg(key, value) -%}
@@ -144,6 +196,10 @@
 
 {% macro duckdb__json_object_agg(key, value) -%}
     cast(to_json(map_from_entries(list(struct_pack(k := {{ key }}, v := {{ value }}) order by {{ key }}))) as varchar)
+{%- endmacro %}
+
+{% macro spark__json_object_agg(key, value) -%}
+    to_json(map_from_entries(array_sort(collect_list(struct({{ key }}, {{ value }})))))
 {%- endmacro %}
 
 
@@ -164,6 +220,18 @@
     ) order by {{ order_by }}), [])) as varchar)
 {%- endmacro %}
 
+{% macro spark__json_array_agg(fields, order_by) -%}
+    to_json(
+        transform(
+            array_sort(collect_list(struct({{ order_by }} as sort_key, named_struct(
+                {%- for name, expression in fields.items() %}'{{ name }}', {{ expression }}{{ ", " if not loop.last }}{% endfor -%}
+            ) as item))),
+            entry -> entry.item
+        ),
+        map('ignoreNullFields', 'false')
+    )
+{%- endmacro %}
+
 
 {#- An 8-byte floating-point type name. -#}
 {% macro type_double() -%}
@@ -178,6 +246,10 @@
     double
 {%- endmacro %}
 
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}
+
 
 {#- ISO day of the week of a date: 1 = Monday … 7 = Sunday. -#}
 {% macro iso_weekday(date) -%}
@@ -186,6 +258,10 @@
 
 {% macro default__iso_weekday(date) -%}
     cast(extract(isodow from {{ date }}) as integer)
+{%- endmacro %}
+
+{% macro spark__iso_weekday(date) -%}
+    (weekday({{ date }}) + 1)
 {%- endmacro %}
 
 
@@ -202,6 +278,10 @@
     timezone({{ timezone }}, {{ local_timestamp }})
 {%- endmacro %}
 
+{% macro spark__local_to_utc(local_timestamp, timezone) -%}
+    to_utc_timestamp({{ local_timestamp }}, {{ timezone }})
+{%- endmacro %}
+
 
 {#- The text value of a top-level key of a JSON column, null when absent. -#}
 {% macro json_text(column, key) -%}
@@ -212,6 +292,10 @@
     ({{ column }} ->> '{{ key }}')
 {%- endmacro %}
 
+{% macro spark__json_text(column, key) -%}
+    get_json_object({{ column }}, '$.{{ key }}')
+{%- endmacro %}
+
 
 {#- A timestamptz from a text of unix epoch seconds. -#}
 {% macro epoch_text_to_timestamp(text) -%}
@@ -220,4 +304,8 @@
 
 {% macro default__epoch_text_to_timestamp(text) -%}
     to_timestamp(cast({{ text }} as {{ type_double() }}))
+{%- endmacro %}
+
+{% macro spark__epoch_text_to_timestamp(text) -%}
+    timestamp_seconds(cast({{ text }} as double))
 {%- endmacro %}

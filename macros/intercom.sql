@@ -28,19 +28,22 @@
     count(*) as conversations,
     {{ count_where("sla_status = 'breached'") }} as breaches,
     {{ count_where("sla_status = 'pending'") }} as pending,
-    cast(100.0 * {{ count_where("sla_status = 'breached'") }} / count(*) as {{ type_double() }}) as breach_rate_pct,
+    {{ ratio(count_where("sla_status = 'breached'"), 'count(*)', 100) }} as breach_rate_pct,
     {{ count_where("calendar_sla_status = 'breached'") }} as calendar_breaches,
-    cast(
-        100.0 * {{ count_where("calendar_sla_status = 'breached'") }} / count(*) as {{ type_double() }}
-    ) as calendar_breach_rate_pct,
+    {{ ratio(count_where("calendar_sla_status = 'breached'"), 'count(*)', 100) }} as calendar_breach_rate_pct,
     count(business_hours_sla_status) as business_hours_conversations,
     {{ count_where("business_hours_sla_status = 'breached'") }} as business_hours_breaches,
-    cast(
-        100.0 * {{ count_where("business_hours_sla_status = 'breached'") }}
-        / nullif(count(business_hours_sla_status), 0) as {{ type_double() }}
-    ) as business_hours_breach_rate_pct,
+    {{ ratio(count_where("business_hours_sla_status = 'breached'"), 'count(business_hours_sla_status)', 100) }}
+        as business_hours_breach_rate_pct,
     {{ percentile_cont('response_minutes', 0.5) }} as median_response_minutes,
     {{ percentile_cont('response_minutes', 0.95) }} as p95_response_minutes
+{%- endmacro %}
+
+
+{#- part / whole (times scale) as a double, null when whole is 0. The part is cast first: integer
+    division on PostgreSQL, and decimal literals (100.0) on Spark, would round. -#}
+{% macro ratio(part, whole, scale=1) -%}
+    (cast({{ part }} as {{ type_double() }}){{ ' * ' ~ scale if scale != 1 }} / nullif({{ whole }}, 0))
 {%- endmacro %}
 
 
@@ -56,12 +59,10 @@
     count(*) as total_closed,
     {{ percentile_cont('resolution_seconds / 3600.0', 0.5) }} as median_hours,
     {{ percentile_cont('resolution_seconds / 3600.0', 0.95) }} as p95_hours,
-    cast(avg(case when resolution_seconds <= 86400 then 1.0 else 0.0 end) as {{ type_double() }}) as pct_within_24h,
+    {{ ratio(count_where('resolution_seconds <= 86400'), 'count(*)') }} as pct_within_24h,
     cast(avg(message_count) as {{ type_double() }}) as avg_messages,
     {{ count_where("resolution_sla_status = 'breached'") }} as resolution_breaches,
-    cast(
-        100.0 * {{ count_where("resolution_sla_status = 'breached'") }} / count(*) as {{ type_double() }}
-    ) as resolution_breach_rate_pct
+    {{ ratio(count_where("resolution_sla_status = 'breached'"), 'count(*)', 100) }} as resolution_breach_rate_pct
 {%- endmacro %}
 
 
@@ -102,7 +103,7 @@
     verdicts as they are. -#}
 {% macro parity_text(expression, kind) -%}
     {%- if kind == 'timestamp' -%}
-        {{ dbt.concat(["cast(" ~ expression ~ " at time zone 'UTC' as " ~ dbt.type_string() ~ ")", "' UTC'"]) }}
+        {{ dbt.concat([utc_timestamp_text(expression), "' UTC'"]) }}
     {%- else -%}
         cast({{ expression }} as {{ dbt.type_string() }})
     {%- endif -%}
@@ -154,10 +155,7 @@
     where conversation_id in (
         select conversation_id
         from {{ relation }}
-        where {{ loaded_column }} > (
-            select coalesce(max(messages_loaded_through), cast('1900-01-01 00:00:00+00' as timestamp with time zone))
-            from {{ this }}
-        )
+        where coalesce({{ loaded_column }} > (select max(messages_loaded_through) from {{ this }}), true)
     )
     {%- endif %}
 {%- endmacro %}

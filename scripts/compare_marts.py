@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Compare every mart of a DuckDB build with the same marts built on PostgreSQL.
+"""Compare every mart of a DuckDB build with the same marts built on PostgreSQL or Spark.
 
 Counts, text and timestamps must be equal; ratios and other floating-point values may differ by
 1e-6 (relative). JSON text columns are compared parsed, since engines space JSON differently. Rows
@@ -13,6 +13,10 @@ import json
 import math
 import os
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -69,12 +73,59 @@ def marts(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
     return [name for (name,) in rows if name.startswith(MART_PREFIXES)]
 
 
-def compare(duckdb_path: Path, duckdb_schema: str, dsn: str, postgres_schema: str) -> list[str]:
-    problems = []
-    with duckdb.connect(str(duckdb_path), read_only=True) as left, psycopg2.connect(dsn) as right:
-        left.execute("set TimeZone = 'UTC'")
-        cursor = right.cursor()
+class MissingMart(Exception):
+    """A mart the DuckDB build has is not on the other engine."""
+
+
+Fetch = Callable[[str, list[str]], list[tuple]]
+
+
+@contextmanager
+def postgres_marts(dsn: str, schema: str) -> Iterator[Fetch]:
+    with psycopg2.connect(dsn) as connection:
+        cursor = connection.cursor()
         cursor.execute("set time zone 'UTC'")
+
+        def fetch(mart: str, columns: list[str]) -> list[tuple]:
+            column_list = ", ".join(f'"{name}"' for name in columns)
+            try:
+                cursor.execute(f'select {column_list} from "{schema}"."{mart}"')
+            except psycopg2.Error as error:
+                connection.rollback()
+                raise MissingMart(str(error).splitlines()[0]) from None
+            return cursor.fetchall()
+
+        yield fetch
+
+
+@contextmanager
+def spark_marts(spark_dir: Path, schema: str) -> Iterator[Fetch]:
+    # PySpark hands timestamps back as naive local times: make local time UTC, then say so
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    from spark_session import local_session  # pyspark is installed by `make test-spark` only
+
+    session = local_session(spark_dir)
+    try:
+
+        def fetch(mart: str, columns: list[str]) -> list[tuple]:
+            if not session.catalog.tableExists(f"{schema}.{mart}"):
+                raise MissingMart(f"no table {schema}.{mart}")
+            rows = session.table(f"{schema}.{mart}").select(*columns).collect()
+            return [
+                tuple(value.replace(tzinfo=UTC) if isinstance(value, datetime) else value for value in row)
+                for row in rows
+            ]
+
+        yield fetch
+    finally:
+        session.stop()
+
+
+def compare(duckdb_path: Path, duckdb_schema: str, engine: str, fetch: Fetch) -> list[str]:
+    problems = []
+    with duckdb.connect(str(duckdb_path), read_only=True) as left:
+        left.execute("set TimeZone = 'UTC'")
         for mart in marts(left, duckdb_schema):
             columns = [
                 name
@@ -83,19 +134,17 @@ def compare(duckdb_path: Path, duckdb_schema: str, dsn: str, postgres_schema: st
             column_list = ", ".join(f'"{name}"' for name in columns)
             expected = left.execute(f"select {column_list} from {duckdb_schema}.{mart}").fetchall()
             try:
-                cursor.execute(f'select {column_list} from "{postgres_schema}"."{mart}"')
-            except psycopg2.Error as error:
-                problems.append(f"{mart}: missing on PostgreSQL ({str(error).splitlines()[0]})")
-                right.rollback()
+                actual = fetch(mart, columns)
+            except MissingMart as error:
+                problems.append(f"{mart}: missing on {engine} ({error})")
                 continue
-            actual = cursor.fetchall()
             expected_rows = sorted((tuple(map(normalised, row)) for row in expected), key=sort_key)
             actual_rows = sorted((tuple(map(normalised, row)) for row in actual), key=sort_key)
             if len(expected_rows) != len(actual_rows):
-                problems.append(f"{mart}: {len(expected_rows)} rows on DuckDB, {len(actual_rows)} on PostgreSQL")
+                problems.append(f"{mart}: {len(expected_rows)} rows on DuckDB, {len(actual_rows)} on {engine}")
                 continue
             differences = [
-                f"{mart} row {number}: {name} = {a!r} on DuckDB, {b!r} on PostgreSQL"
+                f"{mart} row {number}: {name} = {a!r} on DuckDB, {b!r} on {engine}"
                 for number, (expected_row, actual_row) in enumerate(zip(expected_rows, actual_rows, strict=True), 1)
                 for name, a, b in zip(columns, expected_row, actual_row, strict=True)
                 if not same(a, b)
@@ -110,27 +159,44 @@ def compare(duckdb_path: Path, duckdb_schema: str, dsn: str, postgres_schema: st
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Compare every mart (fct_, bridge_, mart_ tables) of a DuckDB build with the PostgreSQL build: "
-        "exact for counts, text and timestamps, within 1e-6 for floating-point values."
+        description="Compare every mart (fct_, bridge_, mart_ tables) of a DuckDB build with the same marts built on "
+        "PostgreSQL or Spark: exact for counts, text and timestamps, within 1e-6 for floating-point values."
     )
     parser.add_argument("--duckdb", required=True, type=Path, help="DuckDB file with the built marts")
     parser.add_argument("--duckdb-schema", default="main", help="schema of the marts in DuckDB (default: main)")
     parser.add_argument(
-        "--dsn",
-        default=default_dsn(),
-        help="libpq connection string (default: the POSTGRES_* variables, else the project's test server)",
+        "--against", choices=("postgres", "spark"), default="postgres", help="the other engine (default: postgres)"
     )
     parser.add_argument(
-        "--postgres-schema",
-        default=os.environ.get("POSTGRES_SCHEMA", "analytics"),
-        help="schema of the marts in PostgreSQL (default: $POSTGRES_SCHEMA or analytics)",
+        "--dsn",
+        default=default_dsn(),
+        help="postgres: libpq connection string (default: the POSTGRES_* variables, else the project's test server)",
+    )
+    parser.add_argument(
+        "--spark-dir",
+        type=Path,
+        default=Path(os.environ.get("SPARK_DIR", "data/spark")),
+        help="spark: folder of the local metastore and warehouse the spark profile used (default: $SPARK_DIR or "
+        "data/spark)",
+    )
+    parser.add_argument(
+        "--schema",
+        default=os.environ.get("POSTGRES_SCHEMA", os.environ.get("SPARK_SCHEMA", "analytics")),
+        help="schema of the marts on the other engine (default: $POSTGRES_SCHEMA, $SPARK_SCHEMA or analytics)",
     )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    problems = compare(args.duckdb, args.duckdb_schema, args.dsn, args.postgres_schema)
+    if args.against == "postgres":
+        other = postgres_marts(args.dsn, args.schema)
+        engine = "PostgreSQL"
+    else:
+        other = spark_marts(args.spark_dir, args.schema)
+        engine = "Spark"
+    with other as fetch:
+        problems = compare(args.duckdb, args.duckdb_schema, engine, fetch)
     for problem in problems:
         print(problem, file=sys.stderr)
     print("marts match" if not problems else f"{len(problems)} difference(s)")

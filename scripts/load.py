@@ -46,6 +46,7 @@ from pathlib import Path
 import duckdb
 import intercom_api
 import yaml
+from export_parquet import export_raw_tables
 from tqdm import tqdm
 
 log = logging.getLogger("load")
@@ -893,6 +894,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="YAML mapping of your CSV header onto the project's columns (`Author kind: sender_type`), for "
         "layouts the loader does not recognise",
     )
+    parser.add_argument(
+        "--to-parquet",
+        type=Path,
+        metavar="DIR",
+        help="after the load, also write the raw tables to DIR/<table>/data.parquet (for Spark; see "
+        "scripts/export_parquet.py)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary line and errors")
     parser.add_argument(
         "files",
@@ -915,6 +923,13 @@ def main(argv: list[str] | None = None) -> int:
     print(counts.summary())
     if counts.rejected:
         print(f"{counts.rejected} record(s) rejected: see raw.load_rejects in {args.db}", file=sys.stderr)
+    if args.to_parquet:
+        try:
+            with duckdb.connect(str(args.db), read_only=True) as con:
+                export_raw_tables(con, args.to_parquet)
+        except (duckdb.Error, OSError) as error:
+            print(f"error: loaded, but writing Parquet to {args.to_parquet} failed: {error}", file=sys.stderr)
+            return 2
     return 0
 
 

@@ -23,4 +23,4 @@ echo "dbt build on PostgreSQL"
 # the DuckDB-only unit test pins DuckDB's JSON text; compare_marts.py compares that JSON parsed
 DBT_TARGET=postgres $bin/dbt build --quiet --vars "$vars" --exclude tag:duckdb_text_format \
     --target-path "$work/target-postgres" --log-path "$work/logs"
-$bin/python scripts/compare_marts.py --duckdb "$DBT_DUCKDB_PATH"
+$bin/python scripts/compare_marts.py --duckdb "$DBT_DUCKDB_PATH" --against postgres

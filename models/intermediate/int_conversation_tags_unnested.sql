@@ -26,15 +26,25 @@ split_tags as (
 
     select
         conversation_id,
-        trim({{ split_to_rows('tags', ',') }}) as tag
+        {{ split_to_rows('tags', ',') }} as untrimmed_tag
     from message_tags
 
     union all
 
     select
         conversation_id,
-        trim({{ split_to_rows('tags', ';') }}) as tag
+        {{ split_to_rows('tags', ';') }} as untrimmed_tag
     from export_tags
+
+),
+
+-- a separate step: Spark allows a generator (the split) only at the top of a select list
+trimmed_tags as (
+
+    select
+        conversation_id,
+        trim(untrimmed_tag) as tag
+    from split_tags
 
 ),
 
@@ -43,7 +53,7 @@ final as (
     select distinct
         conversation_id,
         tag
-    from split_tags
+    from trimmed_tags
     where tag <> ''
 
 )

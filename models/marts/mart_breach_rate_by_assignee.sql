@@ -30,13 +30,14 @@ ranked as (
     -- worst first; ties: more breaches first, then assignee id. `(unassigned)` is not ranked.
     select
         *,
-        case
+        -- cast: row_number() is a 4-byte integer on Spark
+        cast(case
             when not is_unassigned
                 then row_number() over (
                     partition by is_unassigned
                     order by breach_rate_pct desc, breaches desc, assignee_id asc
                 )
-        end as breach_rate_rank
+        end as {{ dbt.type_bigint() }}) as breach_rate_rank
     from by_assignee
 
 ),

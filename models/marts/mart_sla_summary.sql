@@ -79,21 +79,11 @@ final as (
         totals.total_conversations,
         totals.total_breaches,
         totals.total_pending,
-        case
-            when totals.total_conversations > 0
-                then cast(100.0 * totals.total_breaches / totals.total_conversations as {{ type_double() }})
-        end as breach_rate_pct,
-        case
-            when totals.total_conversations > 0
-                then cast(100.0 * totals.calendar_breaches / totals.total_conversations as {{ type_double() }})
-        end as calendar_breach_rate_pct,
+        {{ ratio('totals.total_breaches', 'totals.total_conversations', 100) }} as breach_rate_pct,
+        {{ ratio('totals.calendar_breaches', 'totals.total_conversations', 100) }} as calendar_breach_rate_pct,
         totals.business_hours_conversations,
-        case
-            when totals.business_hours_conversations > 0
-                then cast(
-                    100.0 * totals.business_hours_breaches / totals.business_hours_conversations as {{ type_double() }}
-                )
-        end as business_hours_breach_rate_pct,
+        {{ ratio('totals.business_hours_breaches', 'totals.business_hours_conversations', 100) }}
+            as business_hours_breach_rate_pct,
         totals.median_response_minutes,
         totals.p95_response_minutes,
         totals.out_of_scope_conversations,

@@ -25,7 +25,7 @@ case_clashes as (
 
 )
 
-select 'normal row count is ' || cast(normal_count as varchar) as problem
+select 'normal row count is ' || cast(normal_count as {{ dbt.type_string() }}) as problem
 from normal_rows
 where normal_count <> 1
 
