@@ -1,0 +1,67 @@
+"""The Parquet copy of the raw tables that Spark reads: every row of every raw table with the same
+values and instants, JSON as text, and a clear error when there is nothing to export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from conftest import FIXTURES, query, run_script
+
+RAW_TABLES = ("messages", "conversations", "load_rejects", "load_files")
+
+
+def read_parquet(folder: Path, table: str, sql: str = "select * from exported") -> list[tuple]:
+    with duckdb.connect() as con:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(f"create view exported as select * from read_parquet('{folder / table / 'data.parquet'}')")
+        return con.execute(sql).fetchall()
+
+
+def test_to_parquet_writes_every_raw_table_row_for_row(tmp_path: Path, db: Path) -> None:
+    out = tmp_path / "parquet"
+    exports = (FIXTURES / "messy_export.csv", FIXTURES / "seed_conversations.jsonl", FIXTURES / "intercom_api")
+    run = run_script("load.py", "--db", db, "--to-parquet", out, *exports)
+    assert run.returncode == 0, run.stderr
+    for table in RAW_TABLES:
+        with duckdb.connect(str(db), read_only=True) as con:
+            con.execute("set TimeZone = 'UTC'")
+            stored = con.execute(f"select * from raw.{table}").fetchall()
+        assert stored, f"raw.{table} is empty: the fixtures should fill every raw table"
+        assert sorted(read_parquet(out, table), key=repr) == sorted(stored, key=repr), table
+
+
+def test_parquet_keeps_instants_and_writes_json_as_text(tmp_path: Path, db: Path) -> None:
+    out = tmp_path / "parquet"
+    assert run_script("load.py", "--db", db, "--to-parquet", out, FIXTURES / "intercom_api").returncode == 0
+    types = dict(read_parquet(out, "messages", "select column_name, column_type from (describe exported)"))
+    assert types["created_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["_extra_columns"] == "VARCHAR"
+    assert query(db, "select min(created_at) from raw.messages") == read_parquet(
+        out, "messages", "select min(created_at) from exported"
+    )
+
+
+def test_a_second_export_replaces_the_first(tmp_path: Path, db: Path) -> None:
+    out = tmp_path / "parquet"
+    assert run_script("load.py", "--db", db, "--to-parquet", out, FIXTURES / "seed_example.csv").returncode == 0
+    first = read_parquet(out, "messages", "select count(*) from exported")[0][0]
+    assert run_script("load.py", "--db", db, FIXTURES / "intercom_api").returncode == 0
+    run = run_script("export_parquet.py", "--db", db, "--out", out)
+    assert run.returncode == 0, run.stderr
+    assert read_parquet(out, "messages", "select count(*) from exported")[0][0] == query(
+        db, "select count(*) from raw.messages"
+    )[0][0] > first
+    assert [path.name for path in (out / "messages").iterdir()] == ["data.parquet"]
+
+
+def test_export_without_a_loaded_database_says_what_to_run(tmp_path: Path) -> None:
+    missing = run_script("export_parquet.py", "--db", tmp_path / "missing.duckdb", "--out", tmp_path / "out")
+    assert missing.returncode == 2
+    assert "missing.duckdb" in missing.stderr and "load.py" in missing.stderr
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    unloaded = run_script("export_parquet.py", "--db", empty, "--out", tmp_path / "out")
+    assert unloaded.returncode == 2
+    assert "raw.messages not found; run the loader first" in unloaded.stderr
+    assert "Traceback" not in missing.stderr + unloaded.stderr
