@@ -17,10 +17,10 @@ from pathlib import Path
 import duckdb
 import psycopg2
 from postgres_connection import default_dsn
+from raw_tables import RAW_TABLES, raw_table_columns
 
 log = logging.getLogger("copy_to_postgres")
 
-TABLES = ("messages", "conversations", "load_rejects", "load_files")
 POSTGRES_TYPES = {
     "VARCHAR": "text",
     "BIGINT": "bigint",
@@ -33,14 +33,7 @@ POSTGRES_TYPES = {
 
 
 def columns_of(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
-    rows = con.execute(
-        "select column_name, data_type from information_schema.columns"
-        " where table_schema = $schema and table_name = $table order by ordinal_position",
-        {"schema": schema, "table": table},
-    ).fetchall()
-    if not rows:
-        raise SystemExit(f"error: {schema}.{table} not found; run the loader first")
-    return [(name, POSTGRES_TYPES[data_type]) for name, data_type in rows]
+    return [(name, POSTGRES_TYPES[data_type]) for name, data_type in raw_table_columns(con, schema, table)]
 
 
 def copy_tables(duckdb_path: Path, dsn: str, schema: str) -> dict[str, int]:
@@ -49,7 +42,7 @@ def copy_tables(duckdb_path: Path, dsn: str, schema: str) -> dict[str, int]:
         source.execute("set TimeZone = 'UTC'")
         with target.cursor() as cursor, tempfile.TemporaryDirectory() as folder:
             cursor.execute(f'drop schema if exists "{schema}" cascade; create schema "{schema}"')
-            for table in TABLES:
+            for table in RAW_TABLES:
                 columns = columns_of(source, schema, table)
                 definition = ", ".join(f'"{name}" {data_type}' for name, data_type in columns)
                 cursor.execute(f'create table "{schema}"."{table}" ({definition})')

@@ -16,23 +16,16 @@ import sys
 from pathlib import Path
 
 import duckdb
+from raw_tables import RAW_TABLES, raw_table_columns
 
 log = logging.getLogger("export_parquet")
-
-RAW_TABLES = ("messages", "conversations", "load_rejects", "load_files")
 
 
 def text_columns_sql(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
     """The table's select list with JSON columns cast to text (Parquet readers other than DuckDB see a string)."""
-    columns = con.execute(
-        "select column_name, data_type from information_schema.columns"
-        " where table_schema = $schema and table_name = $table order by ordinal_position",
-        {"schema": schema, "table": table},
-    ).fetchall()
-    if not columns:
-        raise duckdb.CatalogException(f"{schema}.{table} not found; run the loader first")
     return ", ".join(
-        f'cast("{name}" as varchar) as "{name}"' if data_type == "JSON" else f'"{name}"' for name, data_type in columns
+        f'cast("{name}" as varchar) as "{name}"' if data_type == "JSON" else f'"{name}"'
+        for name, data_type in raw_table_columns(con, schema, table)
     )
 
 

@@ -18,9 +18,11 @@ $bin/python scripts/load.py --quiet --db "$DBT_DUCKDB_PATH" "$work/messages.csv"
     tests/fixtures/intercom_api
 echo "dbt build on DuckDB"
 $bin/dbt build --quiet --vars "$vars" --target-path "$work/target-duckdb" --log-path "$work/logs"
+$bin/python scripts/run_timings.py "$work/target-duckdb/run_results.json"
 $bin/python scripts/copy_to_postgres.py --db "$DBT_DUCKDB_PATH"
 echo "dbt build on PostgreSQL"
 # the DuckDB-only unit test pins DuckDB's JSON text; compare_marts.py compares that JSON parsed
 DBT_TARGET=postgres $bin/dbt build --quiet --vars "$vars" --exclude tag:duckdb_text_format \
     --target-path "$work/target-postgres" --log-path "$work/logs"
+$bin/python scripts/run_timings.py "$work/target-postgres/run_results.json"
 $bin/python scripts/compare_marts.py --duckdb "$DBT_DUCKDB_PATH" --against postgres

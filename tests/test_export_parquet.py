@@ -7,8 +7,7 @@ from pathlib import Path
 
 import duckdb
 from conftest import FIXTURES, query, run_script
-
-RAW_TABLES = ("messages", "conversations", "load_rejects", "load_files")
+from raw_tables import RAW_TABLES
 
 
 def read_parquet(folder: Path, table: str, sql: str = "select * from exported") -> list[tuple]:
@@ -49,9 +48,11 @@ def test_a_second_export_replaces_the_first(tmp_path: Path, db: Path) -> None:
     assert run_script("load.py", "--db", db, FIXTURES / "intercom_api").returncode == 0
     run = run_script("export_parquet.py", "--db", db, "--out", out)
     assert run.returncode == 0, run.stderr
-    assert read_parquet(out, "messages", "select count(*) from exported")[0][0] == query(
-        db, "select count(*) from raw.messages"
-    )[0][0] > first
+    assert (
+        read_parquet(out, "messages", "select count(*) from exported")[0][0]
+        == query(db, "select count(*) from raw.messages")[0][0]
+        > first
+    )
     assert [path.name for path in (out / "messages").iterdir()] == ["data.parquet"]
 
 

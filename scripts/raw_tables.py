@@ -1,0 +1,19 @@
+"""The loader's raw tables, as the scripts that carry them to other engines read them."""
+
+from __future__ import annotations
+
+import duckdb
+
+RAW_TABLES = ("messages", "conversations", "load_rejects", "load_files")
+
+
+def raw_table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
+    """(name, DuckDB type) of each column, in order; a clear error when the loader has not run."""
+    columns = con.execute(
+        "select column_name, data_type from information_schema.columns"
+        " where table_schema = $schema and table_name = $table order by ordinal_position",
+        {"schema": schema, "table": table},
+    ).fetchall()
+    if not columns:
+        raise duckdb.CatalogException(f"{schema}.{table} not found; run the loader first")
+    return columns
