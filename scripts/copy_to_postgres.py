@@ -3,7 +3,9 @@
 
 The loader writes DuckDB; this moves raw.messages, raw.conversations, raw.load_rejects and
 raw.load_files as they are (same columns, PostgreSQL types) so the same dbt models run on PostgreSQL.
-The raw schema there is replaced, in one transaction.
+The raw schema there is replaced, in one transaction. Copying a DuckDB file that is not a later state of
+the one copied before needs `dbt build --full-refresh` on PostgreSQL: incremental runs never drop a
+conversation that vanished from raw.
 """
 
 from __future__ import annotations
