@@ -1,11 +1,72 @@
 {#- Project rules shared by several models; engine-neutral SQL. -#}
 
-{#- SPEC §1 A: sender_type trimmed and lower-cased onto user / admin / bot (the loader rejects others). -#}
-{% macro intercom_sender_type(column) -%}
+{#- SPEC §1 A: sender_type trimmed and lower-cased onto user / admin / bot (the loader rejects others);
+    an author flagged as Intercom's AI agent is a bot whatever its type says. -#}
+{% macro intercom_sender_type(column, ai_agent_flag=none) -%}
     case
+        {% if ai_agent_flag is not none -%}
+        when {{ ai_agent_flag }} then 'bot'
+        {% endif -%}
         when lower(trim({{ column }})) in ('user', 'lead', 'contact') then 'user'
         when lower(trim({{ column }})) in ('admin', 'teammate') then 'admin'
         when lower(trim({{ column }})) = 'bot' then 'bot'
+    end
+{%- endmacro %}
+
+
+{#- SPEC §1 A: part_type trimmed and lower-cased, empty meaning `comment`; export tools name the
+    opening message `conversation_message`, which is the opening comment. -#}
+{% macro intercom_part_type(column) -%}
+    case
+        when lower(trim({{ column }})) = 'conversation_message' then 'comment'
+        else coalesce(nullif(lower(trim({{ column }})), ''), 'comment')
+    end
+{%- endmacro %}
+
+
+{#- Intercom's part types by what they do to a conversation (SPEC §1 A, §4). -#}
+{% macro intercom_note_part_types() -%}
+    ('note', 'note_and_reopen')
+{%- endmacro %}
+
+{% macro intercom_reopen_part_types() -%}
+    ('open', 'assign_and_reopen', 'note_and_reopen')
+{%- endmacro %}
+
+{% macro intercom_wake_part_types() -%}
+    ('unsnoozed', 'timer_unsnooze', 'assign_and_unsnooze')
+{%- endmacro %}
+
+
+{#- A part that someone can read (SPEC §1 A): a comment, or a part of another type that carries a
+    non-empty body; notes never are. Over staged message columns (sender_type, part_type, has_body). -#}
+{% macro is_visible_part() -%}
+    (part_type = 'comment' or (coalesce(has_body, false) and part_type not in {{ intercom_note_part_types() }}))
+{%- endmacro %}
+
+
+{#- SPEC §1 A: a visible reply is a visible part by an admin. -#}
+{% macro is_visible_reply() -%}
+    (sender_type = 'admin' and {{ is_visible_part() }})
+{%- endmacro %}
+
+
+{#- SPEC §1 A: a customer message is a visible part by the customer side (a reply that reopens a
+    closed or outbound conversation arrives as an `open` part with text). -#}
+{% macro is_customer_message() -%}
+    (sender_type = 'user' and {{ is_visible_part() }})
+{%- endmacro %}
+
+
+{#- SPEC §4: what a staged message does to the conversation's state: close, open (a reopen part),
+    snooze, unsnooze (a wake part) or customer_message; null for everything else. -#}
+{% macro intercom_state_event() -%}
+    case
+        when part_type = 'close' then 'close'
+        when part_type in {{ intercom_reopen_part_types() }} then 'open'
+        when part_type = 'snoozed' then 'snooze'
+        when part_type in {{ intercom_wake_part_types() }} then 'unsnooze'
+        when {{ is_customer_message() }} then 'customer_message'
     end
 {%- endmacro %}
 

@@ -48,8 +48,8 @@ def test_semicolon_delimited_file_is_refused_with_the_columns_found(tmp_path: Pa
     )
     run = load(db, bad)
     assert run.returncode == 2
-    assert "cannot tell the export kind" in run.stderr
-    assert "found conversation_id_sender_type_created_at" in run.stderr
+    assert "cannot tell the layout from the header conversation_id;sender_type;created_at" in run.stderr
+    assert "a message export (CSV with conversation_id, sender_type, created_at)" in run.stderr
 
 
 def test_unparseable_timestamp_is_rejected_with_its_line(tmp_path: Path, db: Path) -> None:
@@ -135,7 +135,7 @@ def test_bom_and_crlf_load_with_clean_column_names(tmp_path: Path, db: Path) -> 
 
 
 def test_quoted_commas_and_newlines_stay_inside_their_field(tmp_path: Path, db: Path) -> None:
-    header = "conversation_id,message_id,created_at,sender_type,tags,body"
+    header = "conversation_id,message_id,created_at,sender_type,tags,subject"
     rows = [
         'c1,m1,2026-01-05T09:00:00Z,user,"billing,urgent","Hello, I have\r\na ""problem"""',
         "c1,m2,2026-01-05T09:05:00Z,admin,,thanks",
@@ -144,7 +144,24 @@ def test_quoted_commas_and_newlines_stay_inside_their_field(tmp_path: Path, db: 
     assert run.counts() == {"read": 2, "loaded": 2, "duplicates": 0, "rejected": 0}
     tags, extra = query(db, "select tags, _extra_columns from raw.messages where message_id = 'm1'")[0]
     assert tags == "billing,urgent"
-    assert '"body":"Hello, I have\\r\\na \\"problem\\""' in extra
+    assert '"subject":"Hello, I have\\r\\na \\"problem\\""' in extra
+
+
+def test_only_whether_a_body_was_empty_is_kept_never_its_text(tmp_path: Path, db: Path) -> None:
+    header = "conversation_id,message_id,created_at,sender_type,part_type,body"
+    rows = [
+        'c1,m1,2026-01-05T09:00:00Z,user,comment,"Hello, my card, was charged twice"',
+        "c1,m2,2026-01-05T09:05:00Z,admin,assignment,<p> </p>",
+        'c1,m3,2026-01-05T09:06:00Z,admin,close,"<p>Refunded&nbsp;<b>now</b></p>"',
+        "c1,m4,2026-01-05T09:07:00Z,admin,note,",
+    ]
+    run = load(db, write_export(tmp_path / "e.csv", rows, header=header))
+    assert run.counts() == {"read": 4, "loaded": 4, "duplicates": 0, "rejected": 0}
+    stored = query(db, "select message_id, has_body, _extra_columns from raw.messages order by message_id")
+    assert stored == [("m1", True, None), ("m2", False, None), ("m3", True, None), ("m4", False, None)]
+    without_body = write_export(tmp_path / "plain.csv", ["c2,m5,2026-01-05T09:00:00Z,user,comment"], header=header[:-5])
+    load(db, without_body)
+    assert query(db, "select has_body from raw.messages where message_id = 'm5'") == [(None,)]
 
 
 def test_malformed_line_is_rejected_and_the_rest_loads(tmp_path: Path, db: Path) -> None:

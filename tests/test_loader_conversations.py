@@ -140,7 +140,6 @@ def test_header_fitting_neither_kind_lists_both(tmp_path: Path, db: Path) -> Non
     export = write_export(tmp_path / "e.csv", ["1,2"], header="id,created")
     run = load(db, export)
     assert run.returncode == 2
-    assert (
-        "conversation_id, sender_type, created_at (messages) or conversation_id, started_at (conversations)"
-        in run.stderr
-    )
+    assert "cannot tell the layout from the header id, created" in run.stderr
+    assert "a message export (CSV with conversation_id, sender_type, created_at)" in run.stderr
+    assert "a conversation export (CSV, JSON array or JSON Lines with conversation_id, started_at)" in run.stderr

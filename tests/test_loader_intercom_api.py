@@ -47,9 +47,9 @@ def test_api_conversations_follow_the_spec(api_build: Path) -> None:
     }
     # Fin answered first: a bot reply never counts; `priority` stands for P1
     assert facts["2001"] == ("P1", True, 10.0, "101", "billing,refund, partial", 0, "closed")
-    # a note and two assignments (one with a body) are not replies; away mode handed it to a team,
-    # so the assignee is the last admin assigned
-    assert facts["2002"] == ("normal", True, 50.0, "103", None, 0, "open")
+    # the note is not a reply, but the assignment that carries a body is (SPEC §1 A: a teammate who
+    # writes while assigning has answered, as Intercom's first_admin_reply_at says); it assigned 102
+    assert facts["2002"] == ("normal", True, 3.0, "102", None, 0, "open")
     # snoozed, woken by the timer, closed, reopened by the customer, closed again
     assert facts["2003"][5:] == (1, "closed")
     # outbound: the clock starts at the customer's reply, not at the admin's opening message
@@ -152,5 +152,5 @@ def test_a_header_it_cannot_place_lists_expected_and_found_columns(tmp_path: Pat
     run = load(tmp_path / "db.duckdb", export)
     assert run.returncode == 2
     assert "missing required column(s) conversation_id" in run.stderr
-    assert "found conversation, sender_type, created_at" in run.stderr
+    assert "found Conversation, Sender type, Created at" in run.stderr
     assert "--columns" in run.stderr

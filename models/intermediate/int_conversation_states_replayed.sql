@@ -1,7 +1,7 @@
--- SPEC §4 from state events, one row per event: replay each conversation's close / open / snooze
--- parts and customer comments in message order. A close closes; an `open` part or a customer
--- comment opens (reopening a closed conversation, waking a snoozed one); a snooze snoozes; an
--- unsnooze opens a snoozed conversation and leaves a closed one closed. The clock starts at
+-- SPEC §4 from state events, one row per event: replay each conversation's close / reopen / snooze /
+-- wake parts and customer messages in message order. A close closes; a reopen part or a customer
+-- message opens (reopening a closed conversation, waking a snoozed one); a snooze snoozes; a wake
+-- part opens a snoozed conversation and leaves a closed one closed. The clock starts at
 -- started_at (or the first part). Incremental: it redoes the conversations that
 -- int_conversations_aggregated redid, and carries their high-water mark.
 with
@@ -13,6 +13,7 @@ messages as (
         message_key,
         sender_type,
         part_type,
+        has_body,
         created_at
     from {{ ref('stg_intercom__messages') }}
     {{ only_conversations_loaded_since_last_run(ref('int_conversations_aggregated'), 'messages_loaded_through') }}
@@ -35,13 +36,7 @@ events as (
         conversation_id,
         message_key,
         created_at,
-        case
-            when part_type = 'close' then 'close'
-            when part_type = 'open' then 'open'
-            when part_type = 'snoozed' then 'snooze'
-            when part_type in ('unsnoozed', 'timer_unsnooze') then 'unsnooze'
-            when sender_type = 'user' and part_type = 'comment' then 'customer_comment'
-        end as event_type
+        {{ intercom_state_event() }} as event_type
     from messages
 
 ),

@@ -9,6 +9,7 @@ messages as (
         message_key,
         sender_type,
         part_type,
+        has_body,
         created_at,
         export_first_response_at,
         priority,
@@ -30,8 +31,8 @@ sequenced as (
     -- message order: created_at, then message_key (the message_id where the export has one)
     select
         *,
-        sender_type = 'user' and part_type = 'comment' as is_customer_comment,
-        sender_type = 'admin' and part_type = 'comment' as is_admin_comment,
+        {{ is_customer_message() }} as is_customer_message,
+        {{ is_visible_reply() }} as is_visible_reply,
         row_number() over (partition by conversation_id order by created_at, message_key) as message_sequence
     from messages
 
@@ -41,7 +42,7 @@ started as (
 
     select
         *,
-        min(case when is_customer_comment then created_at end)
+        min(case when is_customer_message then created_at end)
             over (partition by conversation_id) as started_at
     from sequenced
 
@@ -52,7 +53,7 @@ replies_flagged as (
     -- bot replies and internal notes never count; a reply in the start's own second is not after it
     select
         *,
-        coalesce(is_admin_comment and created_at > started_at, false) as is_admin_reply
+        coalesce(is_visible_reply and created_at > started_at, false) as is_admin_reply
     from started
 
 ),

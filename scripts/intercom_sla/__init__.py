@@ -1,0 +1,1 @@
+"""intercom-sla: Intercom exports to auditable SLA marts."""

@@ -1,0 +1,114 @@
+"""Where each record ends (loaded, replacing an older version, duplicate or rejected) and the counts that add up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+INSERT_MESSAGES_SQL = """
+insert into raw.messages (
+    message_id, conversation_id, sender_type, part_type, created_at, first_response_at, priority, assignee_id,
+    tags, has_body, author_id, team_id, from_ai_agent, _extra_columns, _record_key, _source_file, _source_line,
+    _load_id, _loaded_at
+)
+with keyed as (
+    select
+        *,
+        coalesce(
+            nullif(trim(message_id), ''),
+            -- the columns added after the first release join the hash only when set, so a file
+            -- loaded before them is still a duplicate of itself
+            'row:' || md5(to_json(list_concat([
+                conversation_id, lower(trim(sender_type)), part_type, created_at_parsed::varchar,
+                first_response_at_parsed::varchar, priority, assignee_id, tags, extra_columns::varchar
+            ], case
+                when has_body_parsed is not null or ai_agent_parsed or author_id is not null or team_id is not null
+                    then [has_body_parsed::varchar, ai_agent_parsed::varchar, author_id, team_id]
+                else []
+            end)))
+        ) as record_key
+    from typed
+    where reject_reason is null
+),
+repeated_keys as (
+    select record_key from keyed group by record_key having count(*) > 1
+),
+first_copies as (
+    -- ranking only the few repeated keys is much cheaper than a window over every row
+    select * from keyed where record_key not in (select record_key from repeated_keys)
+    union all
+    select * from keyed where record_key in (select record_key from repeated_keys)
+    qualify row_number() over (partition by record_key order by record_index) = 1
+)
+select
+    message_id, conversation_id, sender_type, part_type, created_at_parsed, first_response_at_parsed,
+    priority, assignee_id, tags, has_body_parsed, author_id, team_id, ai_agent_parsed, extra_columns, record_key,
+    $source_file, source_line, $load_id, current_timestamp
+from first_copies
+where not exists (select 1 from raw.messages as loaded where loaded._record_key = first_copies.record_key)
+"""
+
+# The latest record of each conversation in this file; identical to the stored row means duplicate.
+STAGE_CONVERSATIONS_SQL = """
+create or replace temp table conversation_candidates as
+with latest as (
+    select
+        *,
+        trim(conversation_id) as record_key,
+        md5(to_json([
+            started_at_parsed::varchar, user_id, resolved_at_parsed::varchar, state, assignee_email, tags,
+            message_count_parsed::varchar, reopen_count_parsed::varchar, priority, extra_columns::varchar
+        ])) as content_hash
+    from typed
+    where reject_reason is null
+    qualify row_number() over (partition by trim(conversation_id) order by record_index desc) = 1
+)
+select * from latest
+where not exists (
+    select 1 from raw.conversations as stored
+    where stored._record_key = latest.record_key and stored._content_hash = latest.content_hash
+)
+"""
+
+DELETE_REPLACED_CONVERSATIONS_SQL = """
+delete from raw.conversations
+where _record_key in (select record_key from conversation_candidates)
+"""
+
+INSERT_CONVERSATIONS_SQL = """
+insert into raw.conversations
+select
+    conversation_id, started_at_parsed, user_id, resolved_at_parsed, state, assignee_email, tags,
+    message_count_parsed, reopen_count_parsed, priority, extra_columns, record_key, content_hash,
+    $source_file, source_line, $load_id, current_timestamp
+from conversation_candidates
+"""
+
+
+@dataclass
+class Counts:
+    read: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    incomplete: int = 0  # conversations in the database after the load (SPEC §2), not a record outcome
+
+    def __iadd__(self, other: Counts) -> Counts:
+        self.read += other.read
+        self.loaded += other.loaded
+        self.duplicates += other.duplicates
+        self.rejected += other.rejected
+        return self
+
+    def summary(self) -> str:
+        return f"read {self.read}, loaded {self.loaded}, duplicates {self.duplicates}, rejected {self.rejected}"
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> int:
+    rows = con.execute(sql, parameters or {}).fetchall()
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+
+def temp_table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(scalar(con, "select count(*) from duckdb_tables() where table_name = $name", {"name": name}))

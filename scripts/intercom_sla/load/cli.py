@@ -1,0 +1,103 @@
+"""The `load` command line: arguments, the summary line and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import zoneinfo
+from pathlib import Path
+
+import duckdb
+from export_parquet import export_raw_tables
+
+from .errors import LoadError
+from .runner import load
+
+
+def time_zone(name: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"unknown IANA time zone {name!r} (for example UTC or Europe/Berlin)"
+        ) from None
+    return name
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=(
+            "Load Intercom exports into a DuckDB file: message exports (CSV with conversation_id, "
+            "sender_type, created_at, or a known export-tool layout), conversation exports (CSV, JSON array or "
+            "JSON Lines with conversation_id, started_at), Intercom REST API conversations (a list, a "
+            "conversation.list page, single objects or JSON Lines) and Airbyte / Singer conversations and "
+            "conversation_parts streams (JSON Lines, flat or under _airbyte_data), gzipped or not, or folders "
+            "of them; the layout is recognised "
+            "from the header or shape and named in the output. Every record is loaded, counted as a "
+            "duplicate, or rejected with its reason into raw.load_rejects; the run prints "
+            "'read N, loaded L, duplicates D, rejected R' (N = L + D + R) and is one transaction."
+        ),
+        epilog=(
+            "Example: load.py --db data/intercom_sla.duckdb exports/ airbyte/conversation_parts.jsonl. "
+            "Exit status: 0 loaded (rejected rows are listed in raw.load_rejects), 2 nothing loaded "
+            "because of a problem with the input or the database, named in the one-line error."
+        ),
+    )
+    parser.add_argument("--db", required=True, type=Path, help="DuckDB database file (created if absent)")
+    parser.add_argument(
+        "--assume-tz",
+        default="UTC",
+        type=time_zone,
+        help="IANA time zone for timestamps without an offset (default: UTC)",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        default=os.environ.get("DBT_DUCKDB_MEMORY_LIMIT", "4GB"),
+        help="DuckDB memory limit; larger loads spill to disk (default: $DBT_DUCKDB_MEMORY_LIMIT or 4GB)",
+    )
+    parser.add_argument(
+        "--columns",
+        type=Path,
+        metavar="MAPPING.yml",
+        help="YAML mapping of your CSV header onto the project's columns (`Author kind: sender_type`), for "
+        "layouts the loader does not recognise",
+    )
+    parser.add_argument(
+        "--to-parquet",
+        type=Path,
+        metavar="DIR",
+        help="after the load, also write the raw tables to DIR/<table>/data.parquet (for Spark; see "
+        "scripts/export_parquet.py)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary line and errors")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="export files or folders of them (.csv, .json, .jsonl, .ndjson, each optionally .gz)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
+    try:
+        counts = load(args.db, args.files, args.assume_tz, args.memory_limit, args.columns)
+    except LoadError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(counts.summary())
+    if counts.rejected:
+        print(f"{counts.rejected} record(s) rejected: see raw.load_rejects in {args.db}", file=sys.stderr)
+    if args.to_parquet:
+        try:
+            with duckdb.connect(str(args.db), read_only=True) as con:
+                export_raw_tables(con, args.to_parquet)
+        except (duckdb.Error, OSError) as error:
+            print(f"error: loaded, but writing Parquet to {args.to_parquet} failed: {error}", file=sys.stderr)
+            return 2
+    return 0

@@ -1,0 +1,62 @@
+"""Conversation exports as JSON arrays or JSON Lines, read by DuckDB's JSON reader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from .errors import LoadError
+from .layouts import open_text
+from .validation import ExportKind
+
+
+def json_incoming_sql(kind: ExportKind) -> str:
+    """One varchar column per known field (arrays of tags joined with ';') plus the record itself."""
+
+    def field(name: str) -> str:
+        if name == "tags":
+            return (
+                "case when json_type(json -> 'tags') = 'ARRAY' "
+                "then array_to_string(cast(json -> 'tags' as varchar[]), ';') else json ->> 'tags' end"
+            )
+        return f"json ->> '{name}'"
+
+    fields = ",\n            ".join(f"{field(name)} as {name}" for name in kind.known)
+    return f"""
+        create or replace temp table incoming as
+        select
+            {fields},
+            json as record_json
+        from read_json_objects($path, format = 'auto')
+    """
+
+
+def malformed_json_error(path: Path, error: duckdb.Error) -> LoadError:
+    """Name the exact line of the first broken JSON Lines record (DuckDB counts lines differently)."""
+    message = str(error).splitlines()[0]
+    if not path.name.removesuffix(".gz").endswith((".jsonl", ".ndjson")):
+        return LoadError(f"{path}: malformed JSON, nothing loaded ({message})")
+    with open_text(path) as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                json.loads(line)
+            except json.JSONDecodeError as bad:
+                return LoadError(
+                    f"{path}: line {number}, column {bad.colno}: malformed JSON ({bad.msg}), nothing loaded"
+                )
+    return LoadError(f"{path}: malformed JSON, nothing loaded ({message})")
+
+
+def missing_json_keys(con: duckdb.DuckDBPyConnection, relation: str, keys: tuple[str, ...]) -> list[str]:
+    """The keys that no record of `relation(record_json)` has (none when it holds no record at all)."""
+    if not keys:
+        return []
+    present = ", ".join(f"bool_or(json_exists(record_json, '$.\"{key}\"'))" for key in keys)
+    row = con.execute(f"select count(*), {present} from {relation}").fetchone()
+    if not row[0]:
+        return []
+    return [key for key, found in zip(keys, row[1:], strict=True) if not found]

@@ -1,0 +1,233 @@
+"""Intercom conversation objects (SPEC §1 C, and the conversations stream of §1 D) read by DuckDB's JSON
+reader and mapped onto the loader's two record kinds.
+
+Accepted: a JSON list of conversation objects, an API page ({"type": "conversation.list",
+"conversations": [...]}), one conversation object, or JSON Lines of any of these, each optionally
+gzipped and each record optionally wrapped under Airbyte's `_airbyte_data`. Every conversation becomes
+one conversation-export row (SPEC §1 B); its opening message (`source`) and every embedded
+`conversation_parts.conversation_parts[]` entry become message-export rows (SPEC §1 A). Intercom's own
+figures (`statistics`, `sla_applied`, assignees, part counts) travel in the rows' extra columns. A
+record's number is its JSON Lines record, or its position in a list or in a single page.
+
+No Python object is built per record: the files never pass through Python.
+"""
+
+from __future__ import annotations
+
+# Intercom author types onto the loader's sender types: a team acting on a conversation is teammates'
+# work. Anything else passes through and is rejected by validation with its reason.
+SENDER_TYPE_SQL = "case lower(trim({author} ->> 'type')) when 'team' then 'admin' else {author} ->> 'type' end"
+
+STATISTICS = (
+    "first_contact_reply_at",
+    "first_admin_reply_at",
+    "first_close_at",
+    "last_close_at",
+    "count_reopens",
+    "count_conversation_parts",
+)
+
+# Largest single JSON document accepted (a page of 150 conversations with their parts fits easily).
+MAX_OBJECT_BYTES = 256 * 1024 * 1024
+
+
+def looks_like_api_export(head: str) -> bool:
+    """Intercom API objects say what they are; the project's own conversation export does not."""
+    compact = head.replace(" ", "")
+    return any(
+        marker in compact
+        for marker in ('"type":"conversation"', '"type":"conversation.list"', '"conversation_parts":', '"statistics":')
+    )
+
+
+def documents_sql(path_parameter: str = "$path") -> str:
+    """Every top-level JSON document of a file, unwrapped from `_airbyte_data`, in file order."""
+    return f"""
+        select coalesce(json -> '_airbyte_data', json) as document
+        from read_json_objects({path_parameter}, format = 'auto', maximum_object_size = {MAX_OBJECT_BYTES})
+    """
+
+
+def stage_conversation_objects_sql() -> str:
+    """`conversation_objects(record_number, conversation)` from the temp table `json_documents`."""
+    return """
+        create or replace temp table conversation_objects as
+        with documents as (
+            select rowid - (select min(rowid) from json_documents) + 1 as document_number, document
+            from json_documents
+        ),
+        singles as (
+            select document_number as record_number, document as conversation
+            from documents
+            where json_type(document, '$.conversations') is distinct from 'ARRAY'
+        ),
+        pages as (
+            select document_number, json_extract(document, '$.conversations[*]') as conversations
+            from documents
+            where json_type(document, '$.conversations') = 'ARRAY'
+        ),
+        paged as (
+            select
+                document_number,
+                unnest(conversations) as conversation,
+                generate_subscripts(conversations, 1) as position
+            from pages
+        )
+        select record_number, conversation from singles
+        union all
+        select
+            case when (select count(*) from documents) = 1 then position else document_number end,
+            conversation
+        from paged
+    """
+
+
+def conversation_rows_sql() -> str:
+    """One conversation-export row per conversation object (varchar columns, as a CSV would give)."""
+    statistics = ",\n".join(f"'intercom_{name}', conversation ->> '$.statistics.{name}'" for name in STATISTICS)
+    return f"""
+        create or replace temp table incoming as
+        select
+            conversation ->> 'id' as conversation_id,
+            conversation ->> 'created_at' as started_at,
+            coalesce(conversation ->> '$.contacts.contacts[0].id', conversation ->> '$.contacts[0].id') as user_id,
+            -- used only when no part carries the close: Intercom's own last close
+            case when conversation ->> 'state' = 'closed' then conversation ->> '$.statistics.last_close_at' end
+                as resolved_at,
+            conversation ->> 'state' as state,
+            cast(null as varchar) as assignee_email,
+            nullif(array_to_string(
+                list_filter(
+                    cast(json_extract_string(conversation, '$.tags.tags[*].name') as varchar[]),
+                    lambda tag: coalesce(trim(tag), '') <> ''
+                ),
+                ';'
+            ), '') as tags,
+            cast(null as varchar) as message_count,
+            conversation ->> '$.statistics.count_reopens' as reopen_count,
+            conversation ->> 'priority' as priority,
+            json_object(
+                'intercom_admin_assignee_id', conversation ->> 'admin_assignee_id',
+                'intercom_team_assignee_id', conversation ->> 'team_assignee_id',
+                'intercom_updated_at', conversation ->> 'updated_at',
+                'intercom_parts_in_export',
+                    coalesce(json_array_length(conversation, '$.conversation_parts.conversation_parts'), 0),
+                'intercom_parts_total_count', conversation ->> '$.conversation_parts.total_count',
+                'intercom_sla_name', conversation ->> '$.sla_applied.sla_name',
+                'intercom_sla_status', conversation ->> '$.sla_applied.sla_status',
+                {statistics}
+            ) as extra_columns,
+            record_number as source_record,
+            conversation as record_json
+        from conversation_objects
+    """
+
+
+def part_rows_sql(parts_relation: str) -> str:
+    """Message rows from `parts_relation(record_number, conversation_id, part_order, part, current_admin,
+    current_team)`: the assignee and team in effect at each part, replayed from the `assigned_to` of the
+    parts before it (SPEC §7); a conversation without any assignment part keeps its current ones."""
+    sender = SENDER_TYPE_SQL.format(author="part -> 'author'")
+    return f"""
+        with assignments as (
+            select
+                *,
+                case
+                    when json_type(part, '$.assigned_to') = 'VARCHAR' then part ->> 'assigned_to'
+                    when json_type(part, '$.assigned_to') = 'OBJECT' then
+                        case when part ->> '$.assigned_to.type' = 'admin' then part ->> '$.assigned_to.id' else '' end
+                end as assignee_set,
+                case
+                    when part ->> '$.assigned_to.type' = 'team' then part ->> '$.assigned_to.id'
+                end as team_set
+            from {parts_relation}
+        ),
+        replayed as (
+            select
+                *,
+                count(assignee_set) over (partition by conversation_id) > 0 as has_assignments,
+                last_value(assignee_set ignore nulls) over (
+                    partition by conversation_id order by part_order rows between unbounded preceding and current row
+                ) as assignee_at,
+                last_value(team_set ignore nulls) over (
+                    partition by conversation_id order by part_order rows between unbounded preceding and current row
+                ) as team_at
+            from assignments
+        )
+        select
+            part ->> 'id' as message_id,
+            conversation_id,
+            {sender} as sender_type,
+            part ->> 'part_type' as part_type,
+            part ->> 'created_at' as created_at,
+            cast(null as varchar) as first_response_at,
+            cast(null as varchar) as priority,
+            case when has_assignments then nullif(assignee_at, '') else current_admin end as assignee_id,
+            cast(null as varchar) as tags,
+            part ->> 'body' as body,
+            part ->> '$.author.id' as author_id,
+            case when has_assignments then team_at else current_team end as team_id,
+            part ->> '$.author.from_ai_agent' as from_ai_agent,
+            part ->> '$.author.is_ai_answer' as is_ai_answer,
+            json_object('intercom_record', 'part', 'intercom_author_id', part ->> '$.author.id') as extra_columns,
+            record_number as source_record,
+            part as record_json
+        from replayed
+    """
+
+
+def message_rows_sql() -> str:
+    """The opening message and every embedded part of each conversation object, as message rows."""
+    source_sender = SENDER_TYPE_SQL.format(author="conversation -> '$.source.author'")
+    return f"""
+        create or replace temp table incoming as
+        with embedded_parts as (
+            select
+                record_number,
+                conversation ->> 'id' as conversation_id,
+                conversation ->> 'admin_assignee_id' as current_admin,
+                conversation ->> 'team_assignee_id' as current_team,
+                unnest(parts) as part,
+                generate_subscripts(parts, 1) as part_order
+            from (
+                select *, json_extract(conversation, '$.conversation_parts.conversation_parts[*]') as parts
+                from conversation_objects
+            )
+        ),
+        part_rows as ({part_rows_sql("embedded_parts")}),
+        assigned as (
+            select distinct conversation_id
+            from embedded_parts
+            where json_type(part, '$.assigned_to') in ('OBJECT', 'VARCHAR')
+        ),
+        source_rows as (
+            select
+                'source:' || coalesce(conversation ->> '$.source.id', conversation ->> 'id') as message_id,
+                conversation ->> 'id' as conversation_id,
+                {source_sender} as sender_type,
+                'comment' as part_type,
+                conversation ->> 'created_at' as created_at,
+                cast(null as varchar) as first_response_at,
+                conversation ->> 'priority' as priority,
+                case when assigned.conversation_id is null then conversation ->> 'admin_assignee_id' end
+                    as assignee_id,
+                cast(null as varchar) as tags,
+                conversation ->> '$.source.body' as body,
+                conversation ->> '$.source.author.id' as author_id,
+                case when assigned.conversation_id is null then conversation ->> 'team_assignee_id' end as team_id,
+                conversation ->> '$.source.author.from_ai_agent' as from_ai_agent,
+                conversation ->> '$.source.author.is_ai_answer' as is_ai_answer,
+                json_object(
+                    'intercom_record', 'source',
+                    'intercom_author_id', conversation ->> '$.source.author.id',
+                    'intercom_delivered_as', conversation ->> '$.source.delivered_as'
+                ) as extra_columns,
+                record_number as source_record,
+                conversation as record_json
+            from conversation_objects
+            left join assigned on assigned.conversation_id = conversation_objects.conversation ->> 'id'
+        )
+        select * from source_rows
+        union all
+        select * from part_rows
+    """

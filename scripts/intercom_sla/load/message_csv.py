@@ -1,0 +1,160 @@
+"""CSV exports: which layout a header is (messages, conversations, an export tool's dialect, a user's
+column mapping), reading the file, and the lines DuckDB cannot split."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from .accounting import scalar, temp_table_exists
+from .errors import KNOWN_LAYOUTS, LoadError
+from .validation import CONVERSATIONS, MESSAGES, ExportKind
+
+MAX_LINE_BYTES = 64 * 1024 * 1024
+
+
+def normalise_column_name(name: str) -> str:
+    """`Conversation ID` -> `conversation_id`; the result only ever holds [a-z0-9_]."""
+    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """A known CSV header layout: renames onto the project's columns, and the zone of its naive times."""
+
+    name: str
+    signature: tuple[str, ...]
+    renames: dict[str, str]
+    time_zone: str | None = None
+
+
+# Message-level exports of third-party Intercom export tools: Intercom part types in message_type,
+# author types in message_author_type, naive UTC times (2017-11-14 21:45:08) in message_created_at.
+DIALECTS = (
+    Dialect(
+        "message export of an Intercom export tool",
+        signature=("message_author_type", "message_created_at"),
+        renames={
+            "message_type": "part_type",
+            "message_author_type": "sender_type",
+            "message_created_at": "created_at",
+            "conversation_tags": "tags",
+            "conversation_first_response_at": "first_response_at",
+            "conversation_priority": "priority",
+            "conversation_assignee_id": "assignee_id",
+        },
+        time_zone="UTC",
+    ),
+)
+
+
+def read_column_mapping(path: Path) -> dict[str, str]:
+    """A YAML mapping of export header -> project column (`Author kind: sender_type`)."""
+    try:
+        mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise LoadError(f"{path}: cannot read the column mapping ({str(error).splitlines()[0]})") from None
+    if not isinstance(mapping, dict) or not all(isinstance(value, str) for value in mapping.values()):
+        raise LoadError(f"{path}: expected a YAML mapping of export column: project column, one per line")
+    targets = {*MESSAGES.known, *CONVERSATIONS.known}
+    unknown = sorted(value for value in mapping.values() if value not in targets)
+    if unknown:
+        raise LoadError(
+            f"{path}: unknown project column(s) {', '.join(unknown)}; expected some of {', '.join(sorted(targets))}"
+        )
+    return {normalise_column_name(str(source)): target for source, target in mapping.items()}
+
+
+def place_columns(columns: list[str], mapping: dict[str, str]) -> tuple[list[str], str, str | None]:
+    """Rename a header onto the project's columns: the user's mapping, else a known dialect."""
+    if mapping:
+        return [mapping.get(name, name) for name in columns], "columns mapped by --columns", None
+    for dialect in DIALECTS:
+        if all(name in columns for name in dialect.signature):
+            return [dialect.renames.get(name, name) for name in columns], dialect.name, dialect.time_zone
+    return columns, "", None
+
+
+def csv_incoming_sql(rejects_table: str, rejects_scan: str) -> str:
+    return f"""
+        create or replace temp table incoming as
+        select * from read_csv(
+            $path, names = $names, header = true, all_varchar = true,
+            delim = ',', quote = '"', escape = '"', strict_mode = true, max_line_size = {MAX_LINE_BYTES},
+            store_rejects = true, rejects_table = '{rejects_table}', rejects_scan = '{rejects_scan}'
+        )
+    """
+
+
+def reject_malformed_lines(
+    con: duckdb.DuckDBPyConnection, rejects_table: str | None, records: int, parameters: dict
+) -> tuple[int, str | None]:
+    """Move CSV lines DuckDB could not split into raw.load_rejects; map the valid records to line numbers."""
+    if rejects_table is None or not temp_table_exists(con, rejects_table):
+        return 0, None
+    con.execute(
+        f"""
+        create or replace temp table malformed as
+        select
+            line as source_line,
+            lower(arg_min(error_type::varchar || ': ' || error_message, byte_position)) as reason,
+            ltrim(any_value(csv_line), chr(13) || chr(10)) as raw_record
+        from {rejects_table}
+        group by line
+        """
+    )
+    malformed = scalar(con, "select count(*) from malformed")
+    if not malformed:
+        return 0, None
+    # Valid records fill, in order, the line numbers that the malformed lines left free.
+    con.execute(
+        """
+        create or replace temp table line_map as
+        select row_number() over (order by line) - 1 as record_index, line as source_line
+        from range(2, $last_line + 1) as lines(line)
+        where line not in (select source_line from malformed)
+        """,
+        {"last_line": records + malformed + 1},
+    )
+    con.execute(
+        """
+        insert into raw.load_rejects
+        select $load_id, $source_file, source_line, null,
+            'malformed CSV line: ' || reason, raw_record, current_timestamp
+        from malformed
+        """,
+        parameters,
+    )
+    return malformed, "line_map"
+
+
+def inspect_csv_header(
+    header: list[str], mapping: dict[str, str]
+) -> tuple[ExportKind, list[str], str, str | None] | str:
+    """(kind, project column names, dialect, zone of naive times) for a CSV header, or why it cannot be
+    read, naming the header's columns as the file spells them."""
+    normalised = [normalise_column_name(name) or f"column_{position}" for position, name in enumerate(header, 1)]
+    columns, dialect, naive_time_zone = place_columns(normalised, mapping)
+    found = ", ".join(header)
+    repeated = sorted({name for name in columns if columns.count(name) > 1})
+    if repeated:
+        names = ", ".join(" / ".join(h for c, h in zip(columns, header, strict=True) if c == name) for name in repeated)
+        return f"column(s) {names} appear more than once in the header (names match case- and space-insensitively)"
+    looks_like_messages = "sender_type" in columns or ("created_at" in columns and "started_at" not in columns)
+    if not looks_like_messages and "started_at" not in columns:
+        return (
+            f"cannot tell the layout from the header {found} (is the file comma-separated?); "
+            f"the loader reads {KNOWN_LAYOUTS}"
+        )
+    kind = MESSAGES if looks_like_messages else CONVERSATIONS
+    missing = [name for name in kind.required if name not in columns]
+    if missing:
+        return (
+            f"missing required column(s) {', '.join(missing)} for a {kind.name} export; found {found} "
+            "(is the file comma-separated? map other names with --columns)"
+        )
+    return kind, columns, dialect or f"{kind.name} export (CSV)", naive_time_zone

@@ -1,0 +1,234 @@
+"""One load: every file read, validated and deduplicated inside one transaction."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import uuid
+from pathlib import Path
+
+import duckdb
+from tqdm import tqdm
+
+from . import connector_streams, intercom_api
+from .accounting import (
+    DELETE_REPLACED_CONVERSATIONS_SQL,
+    INSERT_CONVERSATIONS_SQL,
+    INSERT_MESSAGES_SQL,
+    STAGE_CONVERSATIONS_SQL,
+    Counts,
+    scalar,
+)
+from .completeness import report_incomplete_conversations
+from .conversation_export import json_incoming_sql, malformed_json_error, missing_json_keys
+from .errors import KNOWN_LAYOUTS, LoadError
+from .layouts import ExportFile, export_files, inspect_export
+from .message_csv import MAX_LINE_BYTES, csv_incoming_sql, read_column_mapping, reject_malformed_lines
+from .progress import query_progress
+from .schema import SCHEMA_SQL
+from .validation import CONVERSATIONS, MESSAGES, ExportKind, typed_records_sql
+
+log = logging.getLogger("load")
+
+# Keys every record of a JSON layout must have somewhere in the file, else the file is not that layout.
+REQUIRED_JSON_KEYS = {
+    "conversation export (JSON)": CONVERSATIONS.required,
+    connector_streams.PARTS_STREAM.description: ("conversation_id", "part_type", "created_at"),
+}
+REQUIRED_CONVERSATION_OBJECT_KEYS = ("id", "created_at")
+RECORDS_VIEW_SQL = "create or replace temp view records_to_check as select {column} as record_json from {relation}"
+
+
+def read_csv_incoming(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: int) -> str:
+    """Read one CSV file into the temp table `incoming`; return the name of DuckDB's CSV rejects table."""
+    rejects_table = f"csv_rejects_{file_number}"
+    try:
+        con.execute(
+            csv_incoming_sql(rejects_table, f"csv_scans_{file_number}"),
+            {"path": str(export.path), "names": export.columns},
+        )
+    except duckdb.InvalidInputException as error:
+        message = str(error)
+        detail = (
+            f"a line is longer than the {MAX_LINE_BYTES // 2**20} MB the loader accepts"
+            if "maximum line size" in message.lower()
+            else message.splitlines()[0]
+        )
+        raise LoadError(f"{export.path}: cannot read the file as CSV, nothing loaded ({detail})") from None
+    return rejects_table
+
+
+def read_json(con: duckdb.DuckDBPyConnection, export: ExportFile, sql: str) -> None:
+    try:
+        con.execute(sql, {"path": str(export.path)})
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
+        raise malformed_json_error(export.path, error) from None
+
+
+def require_keys(con: duckdb.DuckDBPyConnection, export: ExportFile, relation: str, keys: tuple[str, ...]) -> None:
+    """A JSON file none of whose records has a required key is refused whole, as a CSV without the column."""
+    missing = missing_json_keys(con, relation, keys)
+    if missing:
+        raise LoadError(
+            f"{export.path}: no record has the key(s) {', '.join(missing)} that a {export.dialect} needs; "
+            f"nothing loaded. The loader reads {KNOWN_LAYOUTS}"
+        )
+
+
+def account_records(
+    con: duckdb.DuckDBPyConnection,
+    export: ExportFile,
+    parameters: dict,
+    rejects_table: str | None,
+    bar: tqdm,
+) -> Counts:
+    """Validate the records in `incoming` and send each to exactly one place: loaded, duplicate or rejected."""
+    counts = Counts(read=scalar(con, "select count(*) from incoming"))
+    # Rows appended inside the open transaction get rowids from a large offset, in file order.
+    first_rowid = scalar(con, "select min(rowid) from incoming")
+
+    malformed, line_map = reject_malformed_lines(con, rejects_table, counts.read, parameters)
+    counts.read += malformed
+
+    bar.set_postfix_str("validating")
+    con.execute(
+        f"create or replace temp table typed as {typed_records_sql(export, line_map)}", {"first_rowid": first_rowid}
+    )
+    record_sql = "incoming.record_json::varchar" if export.is_json else "to_json(incoming)"
+    invalid = scalar(
+        con,
+        f"""
+        insert into raw.load_rejects
+        select $load_id, $source_file, typed.source_line, typed.reject_column,
+            'column ' || typed.reject_column || ': ' || typed.reject_reason, {record_sql}, current_timestamp
+        from typed
+        join incoming on incoming.rowid = typed.record_index + $first_rowid
+        where typed.reject_reason is not null
+        """,
+        {**parameters, "first_rowid": first_rowid},
+    )
+    counts.rejected = malformed + invalid
+
+    bar.set_postfix_str("deduplicating")
+    valid = scalar(con, "select count(*) from typed where reject_reason is null")
+    if export.kind is MESSAGES:
+        counts.loaded = scalar(con, INSERT_MESSAGES_SQL, parameters)
+    else:
+        con.execute(STAGE_CONVERSATIONS_SQL)
+        counts.loaded = scalar(con, "select count(*) from conversation_candidates")
+        replaced = scalar(con, DELETE_REPLACED_CONVERSATIONS_SQL)
+        con.execute(INSERT_CONVERSATIONS_SQL, parameters)
+        if replaced:
+            log.info("%s: %d stored conversation(s) replaced by a newer version", export.path, replaced)
+    counts.duplicates = valid - counts.loaded
+    if counts.read != counts.loaded + counts.duplicates + counts.rejected:
+        raise duckdb.InternalException(f"{export.path}: records unaccounted for ({counts.summary()})")
+    return counts
+
+
+def load_file(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: int, load_id: str, bar: tqdm) -> Counts:
+    parameters = {"load_id": load_id, "source_file": str(export.path)}
+    if export.kind is None:
+        return load_intercom_objects(con, export, parameters, bar)
+    rejects_table = None
+    with query_progress(con, bar, export.path.stat().st_size):
+        if export.is_json:
+            read_json(con, export, json_incoming_sql(export.kind))
+            require_keys(con, export, "incoming", REQUIRED_JSON_KEYS[export.dialect])
+        else:
+            rejects_table = read_csv_incoming(con, export, file_number)
+    return account_records(con, export, parameters, rejects_table, bar)
+
+
+def load_intercom_objects(con: duckdb.DuckDBPyConnection, export: ExportFile, parameters: dict, bar: tqdm) -> Counts:
+    """Intercom API objects and connector streams: message rows and conversation rows, each accounted for."""
+    with query_progress(con, bar, export.path.stat().st_size):
+        read_json(con, export, f"create or replace temp table json_documents as {intercom_api.documents_sql()}")
+    if export.stream is connector_streams.PARTS_STREAM:
+        con.execute(RECORDS_VIEW_SQL.format(column="document", relation="json_documents"))
+        require_keys(con, export, "records_to_check", REQUIRED_JSON_KEYS[export.dialect])
+        con.execute(connector_streams.part_messages_sql())
+        return account_records(con, derived_export(export, MESSAGES), parameters, None, bar)
+    con.execute(intercom_api.stage_conversation_objects_sql())
+    con.execute(RECORDS_VIEW_SQL.format(column="conversation", relation="conversation_objects"))
+    require_keys(con, export, "records_to_check", REQUIRED_CONVERSATION_OBJECT_KEYS)
+    counts = Counts()
+    for kind, sql in (
+        (MESSAGES, intercom_api.message_rows_sql()),
+        (CONVERSATIONS, intercom_api.conversation_rows_sql()),
+    ):
+        con.execute(sql)
+        counts += account_records(con, derived_export(export, kind), parameters, None, bar)
+    return counts
+
+
+def derived_export(export: ExportFile, kind: ExportKind) -> ExportFile:
+    return ExportFile(export.path, kind, [], is_json=True, dialect=export.dialect, derived=True)
+
+
+def connect(db_path: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
+    if db_path.parent and not db_path.parent.exists():
+        raise LoadError(f"{db_path}: the folder {db_path.parent} does not exist")
+    try:
+        # beyond the limit DuckDB spills to <db>.tmp instead of growing without bound
+        return duckdb.connect(str(db_path), config={"memory_limit": memory_limit})
+    except duckdb.IOException as error:
+        message = str(error).splitlines()[0]
+        if "lock" in message.lower():
+            raise LoadError(
+                f"{db_path}: the database is in use by another process; retry when it finishes ({message})"
+            ) from None
+        raise LoadError(f"{db_path}: cannot open the database ({message})") from None
+
+
+def load(
+    db_path: Path, files: list[Path], assume_tz: str, memory_limit: str = "4GB", column_mapping: Path | None = None
+) -> Counts:
+    mapping = read_column_mapping(column_mapping) if column_mapping else {}
+    exports = [inspect_export(path, mapping) for path in export_files(files)]
+    con = connect(db_path, memory_limit)
+    load_id = str(uuid.uuid4())
+    total = Counts()
+    try:
+        con.execute("set TimeZone = $tz", {"tz": assume_tz})
+        con.execute("begin transaction")
+        con.execute(SCHEMA_SQL)
+        total_bytes = sum(export.path.stat().st_size for export in exports)
+        with tqdm(total=total_bytes, unit="B", unit_scale=True, disable=not sys.stderr.isatty()) as bar:
+            for file_number, export in enumerate(exports):
+                bar.set_description(export.path.name)
+                bar.set_postfix_str("reading")
+                time_zone = export.time_zone or assume_tz
+                con.execute("set TimeZone = $tz", {"tz": time_zone})
+                counts = load_file(con, export, file_number, load_id, bar)
+                bar.set_postfix_str("done")
+                kind = export.kind.name if export.kind else "intercom_api"
+                con.execute(
+                    "insert into raw.load_files "
+                    "values ($load_id, $file, $kind, $tz, $r, $l, $d, $x, current_timestamp)",
+                    {
+                        "load_id": load_id,
+                        "file": str(export.path),
+                        "kind": kind,
+                        "tz": time_zone,
+                        "r": counts.read,
+                        "l": counts.loaded,
+                        "d": counts.duplicates,
+                        "x": counts.rejected,
+                    },
+                )
+                log.info("%s (%s): %s", export.path, export.dialect or kind, counts.summary())
+                total += counts
+        total.incomplete = report_incomplete_conversations(con)
+        con.execute("commit")
+    except (duckdb.Error, LoadError) as error:
+        # after an I/O error DuckDB may have invalidated the connection; the transaction is void anyway
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
+        if isinstance(error, LoadError):
+            raise
+        raise LoadError(f"load failed, database unchanged: {str(error).splitlines()[0]}") from None
+    finally:
+        con.close()
+    return total
