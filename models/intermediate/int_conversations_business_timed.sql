@@ -22,7 +22,7 @@ message_conversations as (
         conversation_id,
         started_at,
         first_response_at
-    from {{ ref('int_conversations_aggregated') }}
+    from {{ ref('int_conversations_statistics_applied') }}
 
 ),
 

@@ -1,7 +1,8 @@
 -- SPEC §4, one row per conversation known to any export, with the resolution from whichever source
--- is authoritative for it. Precedence: a conversation with state events (close / open / snooze parts)
--- in a message export is resolved from those events; otherwise from the conversation export's
--- state and resolved_at; otherwise (messages without state events) it is not known to be resolved.
+-- is authoritative for it. Precedence: an incomplete conversation (SPEC §2) with Intercom's statistics
+-- is resolved from those statistics; a conversation with state events (close / reopen / snooze parts)
+-- in a message export from those events; otherwise from the conversation export's state and
+-- resolved_at; otherwise (messages without state events) it is not known to be resolved.
 with
 
 message_conversations as (
@@ -11,7 +12,19 @@ message_conversations as (
         started_at,
         first_message_at,
         latest_timestamp
-    from {{ ref('int_conversations_aggregated') }}
+    from {{ ref('int_conversations_statistics_applied') }}
+
+),
+
+statistics as (
+
+    select
+        conversation_id,
+        intercom_first_close_at,
+        intercom_last_close_at,
+        intercom_count_reopens
+    from {{ ref('int_conversations_completeness') }}
+    where is_incomplete and has_statistics
 
 ),
 
@@ -57,21 +70,29 @@ sourced as (
         message_conversations.latest_timestamp,
         export_conversations.started_at as export_started_at,
         export_conversations.resolved_at as export_resolved_at,
-        event_resolutions.first_closed_at,
-        event_resolutions.last_closed_at,
         event_resolutions.open_seconds_to_last_event,
         event_resolutions.last_event_at,
         case
+            when statistics.conversation_id is not null then statistics.intercom_first_close_at
+            else event_resolutions.first_closed_at
+        end as first_closed_at,
+        case
+            when statistics.conversation_id is not null then statistics.intercom_last_close_at
+            else event_resolutions.last_closed_at
+        end as last_closed_at,
+        case
+            when statistics.conversation_id is not null then 'intercom_statistics'
             when event_resolutions.has_state_events then 'state_events'
             when export_conversations.conversation_id is not null then 'conversation_export'
         end as resolution_source,
         case
-            when event_resolutions.has_state_events
+            when statistics.conversation_id is not null or event_resolutions.has_state_events
                 then coalesce(message_conversations.started_at, message_conversations.first_message_at)
             when export_conversations.conversation_id is not null then export_conversations.started_at
             else coalesce(message_conversations.started_at, message_conversations.first_message_at)
         end as resolution_started_at,
         case
+            when statistics.conversation_id is not null then export_conversations.state
             when event_resolutions.has_state_events then event_resolutions.final_state
             when export_conversations.conversation_id is not null
                 then coalesce(
@@ -82,6 +103,7 @@ sourced as (
             else 'open'
         end as state,
         case
+            when statistics.conversation_id is not null then statistics.intercom_count_reopens
             when event_resolutions.has_state_events then event_resolutions.reopen_count
             else export_conversations.reopen_count
         end as reopen_count
@@ -92,6 +114,8 @@ sourced as (
         on conversation_ids.conversation_id = event_resolutions.conversation_id
     left join export_conversations
         on conversation_ids.conversation_id = export_conversations.conversation_id
+    left join statistics
+        on conversation_ids.conversation_id = statistics.conversation_id
 
 ),
 
@@ -116,7 +140,7 @@ resolved as (
         coalesce(state = 'closed', false) as is_resolved,
         case
             when state <> 'closed' then null
-            when resolution_source = 'state_events' then last_closed_at
+            when resolution_source in ('state_events', 'intercom_statistics') then last_closed_at
             else export_resolved_at
         end as resolved_at
     from as_of

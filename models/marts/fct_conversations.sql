@@ -31,8 +31,10 @@ message_conversations as (
         message_count,
         first_response_at,
         first_response_source,
+        started_at_source,
+        is_incomplete,
         assignee_id
-    from {{ ref('int_conversations_aggregated') }}
+    from {{ ref('int_conversations_statistics_applied') }}
 
 ),
 
@@ -43,7 +45,8 @@ export_conversations as (
         user_id,
         started_at,
         assignee_email,
-        message_count
+        message_count,
+        intercom_admin_assignee_id
     from {{ ref('stg_intercom__conversations') }}
 
 ),
@@ -102,7 +105,10 @@ combined as (
         message_conversations.first_message_at,
         message_conversations.first_response_at,
         message_conversations.first_response_source,
-        message_conversations.assignee_id,
+        message_conversations.started_at_source,
+        -- a conversation whose parts carry no assignment keeps Intercom's current assignee
+        coalesce(message_conversations.assignee_id, export_conversations.intercom_admin_assignee_id) as assignee_id,
+        coalesce(message_conversations.is_incomplete, false) as is_incomplete,
         export_conversations.user_id,
         export_conversations.assignee_email,
         policies.priority,
@@ -188,6 +194,8 @@ final as (
         evaluated.first_message_at,
         evaluated.first_response_at,
         evaluated.first_response_source,
+        evaluated.started_at_source,
+        evaluated.is_incomplete,
         evaluated.priority,
         evaluated.assignee_id,
         evaluated.assignee_email,

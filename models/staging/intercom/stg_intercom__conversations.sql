@@ -45,7 +45,9 @@ renamed as (
         {{ intercom_figure('count_reopens', 'count') }} as intercom_count_reopens,
         {{ intercom_figure('count_conversation_parts', 'count') }} as intercom_count_conversation_parts,
         {{ intercom_figure('parts_in_export', 'count') }} as intercom_parts_in_export,
+        {{ intercom_figure('parts_total_count', 'count') }} as intercom_parts_total_count,
         {{ intercom_figure('admin_assignee_id', 'text') }} as intercom_admin_assignee_id,
+        {{ intercom_figure('team_assignee_id', 'text') }} as intercom_team_assignee_id,
         {{ intercom_figure('sla_name', 'text') }} as intercom_sla_name,
         lower({{ intercom_figure('sla_status', 'text') }}) as intercom_sla_status
     from source
