@@ -11,7 +11,10 @@ from datetime import datetime
 
 CUSTOMER, ADMIN, BOT = "user", "admin", "bot"
 SENDER_TYPES = {"user": CUSTOMER, "lead": CUSTOMER, "contact": CUSTOMER, "admin": ADMIN, "teammate": ADMIN, "bot": BOT}
-STATE_PARTS = ("close", "open", "snoozed", "unsnoozed", "timer_unsnooze")
+NOTE_PARTS = ("note", "note_and_reopen")
+REOPEN_PARTS = ("open", "assign_and_reopen", "note_and_reopen")
+WAKE_PARTS = ("unsnoozed", "timer_unsnooze", "assign_and_unsnooze")
+STATE_PARTS = ("close", "snoozed", *REOPEN_PARTS, *WAKE_PARTS)
 
 
 @dataclass(frozen=True)
@@ -25,14 +28,30 @@ class Message:
     assignee_id: str | None = None
     tags: str | None = None
     first_response_at: datetime | None = None
+    has_body: bool | None = None  # None: the export has no body column
+    ai_agent: bool = False
 
     @property
     def sender(self) -> str:
-        return SENDER_TYPES[self.sender_type.strip().lower()]
+        return BOT if self.ai_agent else SENDER_TYPES[self.sender_type.strip().lower()]
 
     @property
     def part(self) -> str:
-        return (self.part_type or "").strip().lower() or "comment"
+        part = (self.part_type or "").strip().lower() or "comment"
+        return "comment" if part == "conversation_message" else part
+
+    @property
+    def is_visible(self) -> bool:
+        """A comment, or a part of another type with a body; never a note (SPEC §1 A)."""
+        return self.part == "comment" or (bool(self.has_body) and self.part not in NOTE_PARTS)
+
+    @property
+    def is_customer_message(self) -> bool:
+        return self.sender == CUSTOMER and self.is_visible
+
+    @property
+    def is_visible_reply(self) -> bool:
+        return self.sender == ADMIN and self.is_visible
 
     @property
     def order(self) -> tuple[datetime, str]:
@@ -73,10 +92,16 @@ def replay(messages: list[Message], clock_start: datetime) -> dict:
     previous_at = clock_start
     last_event_at = None
     for message in messages:
-        if message.part in STATE_PARTS:
-            event = message.part
-        elif message.sender == CUSTOMER and message.part == "comment":
-            event = "customer_comment"
+        if message.part == "close":
+            event = "close"
+        elif message.part in REOPEN_PARTS:
+            event = "open"
+        elif message.part == "snoozed":
+            event = "snoozed"
+        elif message.part in WAKE_PARTS:
+            event = "unsnoozed"
+        elif message.is_customer_message:
+            event = "customer_message"
         else:
             continue
         at = max(message.created_at, clock_start)
@@ -85,7 +110,7 @@ def replay(messages: list[Message], clock_start: datetime) -> dict:
         before = state
         if event == "close":
             state = "closed"
-        elif event in ("open", "customer_comment"):
+        elif event in ("open", "customer_message"):
             state = "open"
         elif event == "snoozed":
             state = "snoozed"
@@ -124,9 +149,9 @@ def expected_fact(
         export = export_by_id.get(conversation_id)
         fact: dict = {"conversation_id": conversation_id}
 
-        customer_comments = [m for m in conv if m.sender == CUSTOMER and m.part == "comment"]
-        started = customer_comments[0].created_at if customer_comments else None
-        replies = [m for m in conv if started and m.sender == ADMIN and m.part == "comment" and m.created_at > started]
+        customer_messages = [m for m in conv if m.is_customer_message]
+        started = customer_messages[0].created_at if customer_messages else None
+        replies = [m for m in conv if started and m.is_visible_reply and m.created_at > started]
         given = [
             m.first_response_at for m in conv if started and m.first_response_at and m.first_response_at >= started
         ]

@@ -1,7 +1,8 @@
 """Property tests: random exports through the real loader and dbt, compared with tests/reference_model.py.
 
 Each example is a batch of random conversations (random row order, UTC offsets, epoch and naive
-timestamps, ties, notes, bots, missing and unknown priorities, handovers, closes, reopens, snoozes,
+timestamps, ties, notes, bots, AI-agent parts, bodies on any part type, missing and unknown priorities,
+handovers, closes, every reopen and wake part type, snoozes,
 rows repeated across two files, conversation-export rows), built once with dbt (models and data
 tests), so a few examples cover hundreds of conversations within CI's time.
 """
@@ -32,6 +33,8 @@ MESSAGE_COLUMNS = [
     "assignee_id",
     "tags",
     "first_response_at",
+    "body",
+    "from_ai_agent",
 ]
 
 moments = st.builds(
@@ -68,6 +71,10 @@ def conversation(draw: st.DrawFn, conversation_id: str) -> list[Message]:
                             "unsnoozed",
                             "timer_unsnooze",
                             "away_mode_assignment",
+                            "conversation_message",
+                            "assign_and_reopen",
+                            "note_and_reopen",
+                            "assign_and_unsnooze",
                         ]
                     )
                 ),
@@ -76,6 +83,8 @@ def conversation(draw: st.DrawFn, conversation_id: str) -> list[Message]:
                 assignee_id=draw(st.sampled_from([None, None, "a1", "a2", "a3"])),
                 tags=draw(st.sampled_from([None, None, "billing", "billing, vip", " vip ,", ",,"])),
                 first_response_at=draw(st.one_of(st.none(), st.none(), st.none(), st.none(), moments)),
+                has_body=draw(st.sampled_from([True, False, False])),
+                ai_agent=draw(st.sampled_from([False, False, False, False, True])),
             )
         )
     return messages
@@ -132,6 +141,10 @@ def write_exports(folder: Path, messages: list[Message], exports: list[ExportRow
             "assignee_id": m.assignee_id or "",
             "tags": m.tags or "",
             "first_response_at": timestamp_text(rng, m.first_response_at),
+            "body": rng.choice(["<p>Thanks, looking</p>", "ok", " <p>fine, and you?</p>"])
+            if m.has_body
+            else rng.choice(["", "<p></p>", " "]),
+            "from_ai_agent": rng.choice(["true", "TRUE", "1"]) if m.ai_agent else rng.choice(["", "false", "0"]),
         }
         for m in messages
     ]
