@@ -1,0 +1,152 @@
+"""Every path Intercom data reaches a team by (SPEC §1 C and D) gives the same conversation fact: the
+hand-written API conversations rendered as Airbyte / Singer streams (flat, under `_airbyte_data`, in one
+folder or in separate loads), as a list page without parts, and the silent failures the issue named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, assert_every_record_accounted_for, load, query, run_dbt
+
+API_PAGE = FIXTURES / "intercom_api" / "page_1.json"
+FACT_COLUMNS = (
+    "conversation_id, started_at, first_response_at, response_minutes, sla_status, priority, assignee_id, tags,"
+    " state, is_resolved, first_closed_at, last_closed_at, reopen_count, open_seconds, in_first_response_scope"
+)
+
+
+def conversations() -> list[dict]:
+    return json.loads(API_PAGE.read_text())["conversations"]
+
+
+def write_lines(path: Path, records: list[dict], wrapped: bool) -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        for number, record in enumerate(records):
+            if wrapped:
+                record = {
+                    "_airbyte_raw_id": f"r{number}",
+                    "_airbyte_extracted_at": 1772500000000,
+                    "_airbyte_meta": {"changes": []},
+                    "_airbyte_data": record,
+                }
+            handle.write(json.dumps(record) + "\n")
+    return path
+
+
+def streams(folder: Path, wrapped: bool) -> tuple[Path, Path]:
+    """The connector's two streams: the objects without their parts, and one part per record."""
+    folder.mkdir(parents=True, exist_ok=True)
+    objects, parts = [], []
+    for conversation in conversations():
+        listed = conversation.get("conversation_parts", {}).get("conversation_parts", [])
+        parts += [{**part, "conversation_id": conversation["id"]} for part in listed]
+        objects.append({key: value for key, value in conversation.items() if key != "conversation_parts"})
+    # file names put the parts first in a folder: the order of the streams must not matter
+    return (
+        write_lines(folder / "conversations.jsonl", objects, wrapped),
+        write_lines(folder / "a_conversation_parts.jsonl", parts, wrapped),
+    )
+
+
+def fact(db: Path, work: Path) -> list[tuple]:
+    build = run_dbt("build", "--exclude-resource-type", "unit_test", db=db, work=work)
+    assert build.returncode == 0, build.stdout[-3000:]
+    return query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id")
+
+
+@pytest.fixture(scope="module")
+def api_fact(tmp_path_factory: pytest.TempPathFactory) -> list[tuple]:
+    work = tmp_path_factory.mktemp("api")
+    run = load(work / "db.duckdb", API_PAGE)
+    assert run.returncode == 0, run.stderr
+    return fact(work / "db.duckdb", work)
+
+
+@pytest.mark.parametrize("wrapped", [False, True], ids=["flat", "airbyte_data"])
+def test_connector_streams_in_one_folder_give_the_api_fact(
+    tmp_path: Path, wrapped: bool, api_fact: list[tuple]
+) -> None:
+    objects, _parts = streams(tmp_path / "sync", wrapped)
+    run = load(tmp_path / "db.duckdb", objects.parent)
+    assert run.returncode == 0, run.stderr
+    assert "conversation_parts stream" in run.stderr and "conversations stream" in run.stderr
+    assert_every_record_accounted_for(run, tmp_path / "db.duckdb")
+    assert "incomplete" not in run.stderr
+    assert fact(tmp_path / "db.duckdb", tmp_path) == api_fact
+
+
+def test_streams_arriving_in_separate_loads_give_the_api_fact(tmp_path: Path, api_fact: list[tuple]) -> None:
+    objects, parts = streams(tmp_path / "sync", wrapped=True)
+    first = load(tmp_path / "db.duckdb", objects)
+    assert first.returncode == 0, first.stderr
+    # until the parts arrive, every conversation with parts is incomplete, and the loader says so
+    assert "4 conversation(s) are incomplete" in first.stderr
+    second = load(tmp_path / "db.duckdb", parts)
+    assert second.returncode == 0, second.stderr
+    assert "incomplete" not in second.stderr
+    assert fact(tmp_path / "db.duckdb", tmp_path) == api_fact
+
+
+def test_a_list_page_without_parts_takes_its_figures_from_intercom_statistics(tmp_path: Path) -> None:
+    page = {"type": "conversation.list", "conversations": []}
+    for conversation in conversations():
+        page["conversations"].append({key: value for key, value in conversation.items() if key != "conversation_parts"})
+    listed = tmp_path / "list.json"
+    listed.write_text(json.dumps(page))
+    run = load(tmp_path / "db.duckdb", listed)
+    assert run.returncode == 0, run.stderr
+    assert "4 conversation(s) are incomplete" in run.stderr and "GET /conversations/{id}" in run.stderr
+    fact(tmp_path / "db.duckdb", tmp_path)
+    rows = query(
+        tmp_path / "db.duckdb",
+        "select conversation_id, is_incomplete, first_response_source, response_minutes, sla_status,"
+        " resolution_source, reopen_count, open_seconds from main.fct_conversations order by 1",
+    )
+    by_id = {row[0]: row[1:] for row in rows}
+    # Fin answered in 30 s but a bot never counts: Intercom's first_admin_reply_at is 10 minutes in
+    assert by_id["2001"] == (True, "intercom_statistics", 10.0, "met", "intercom_statistics", 0, None)
+    # not one conversation comes out breached for want of parts (the issue's list-page failure)
+    assert by_id["2002"][3] == "met"
+    # 2005 has no statistics and no parts: it is complete as far as anyone can tell
+    assert by_id["2005"][0] is False
+
+
+def test_objects_with_parts_counted_but_none_loaded_and_no_statistics_fail_the_build(tmp_path: Path) -> None:
+    listed = tmp_path / "list.jsonl"
+    bare = []
+    for conversation in conversations()[:2]:
+        total = len(conversation["conversation_parts"]["conversation_parts"])
+        trimmed = {key: value for key, value in conversation.items() if key not in ("statistics", "conversation_parts")}
+        bare.append({**trimmed, "conversation_parts": {"type": "conversation_part.list", "total_count": total}})
+    write_lines(listed, bare, wrapped=False)
+    assert load(tmp_path / "db.duckdb", listed).returncode == 0
+    build = run_dbt("build", "--exclude-resource-type", "unit_test", db=tmp_path / "db.duckdb", work=tmp_path)
+    assert build.returncode == 1
+    assert "conversation_with_no_parts_loaded_needs_intercom_statistics" in build.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "records", "missing"),
+    [
+        ("conversations.jsonl", [{"conversation": "1", "started_at": "2026-03-02T10:00:00Z"}], "conversation_id"),
+        ("parts.jsonl", [{"conversation_id": "1", "part_type": "comment", "author": {"type": "user"}}], "created_at"),
+        ("objects.json", [{"type": "conversation", "id": "1", "source": {}}], "created_at"),
+    ],
+)
+def test_a_json_file_missing_a_required_key_loads_nothing_and_exits_2(
+    tmp_path: Path, name: str, records: list[dict], missing: str
+) -> None:
+    path = tmp_path / name
+    if name.endswith(".json"):
+        path.write_text(json.dumps(records))
+    else:
+        write_lines(path, records, wrapped=False)
+    run = load(tmp_path / "db.duckdb", path)
+    assert run.returncode == 2, run.stdout
+    assert f"no record has the key(s) {missing}" in run.stderr
+    assert "Traceback" not in run.stderr
+    # the transaction was rolled back: not even the raw tables were created
+    tables = query(tmp_path / "db.duckdb", "select count(*) from information_schema.tables where table_schema = 'raw'")
+    assert tables == [(0,)]
