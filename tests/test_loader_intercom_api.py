@@ -127,6 +127,30 @@ def test_a_third_party_message_export_is_recognised(tmp_path: Path) -> None:
     assert rows[1][1:3] == ("note", "admin")
 
 
+def test_an_export_tools_opening_conversation_message_starts_the_conversation(tmp_path: Path) -> None:
+    export = tmp_path / "tool.csv"
+    export.write_text(
+        "Message ID,Conversation ID,Message Type,Message Author Type,Message Created At,Message Body\n"
+        "m1,c1,conversation_message,user,2026-03-02 10:00:00,<p>My invoice is wrong</p>\n"
+        "m2,c1,assignment,admin,2026-03-02 10:02:00,\n"
+        "m3,c1,comment,admin,2026-03-02 10:07:00,<p>Fixed</p>\n"
+        "m4,c2,conversation_message,admin,2026-03-02 11:00:00,<p>Your trial ends soon</p>\n"
+        "m5,c2,comment,user,2026-03-02 11:30:00,<p>Can I extend it?</p>\n"
+        "m6,c2,close,admin,2026-03-02 11:34:00,\"<p>Extended by a week, closing</p>\"\n"
+    )
+    run = run_script("load.py", "--db", tmp_path / "db.duckdb", export)
+    assert run.returncode == 0, run.stderr
+    build = run_dbt("build", "--exclude-resource-type", "unit_test", db=tmp_path / "db.duckdb", work=tmp_path)
+    assert build.returncode == 0, build.stdout[-3000:]
+    rows = query(
+        tmp_path / "db.duckdb",
+        "select conversation_id, epoch(started_at), response_minutes from main.fct_conversations order by 1",
+    )
+    # c1 starts at its opening conversation_message; c2 is outbound, starts at the customer's reply and
+    # is answered by the close that carries a body
+    assert rows == [("c1", 1772445600.0, 7.0), ("c2", 1772451000.0, 4.0)]
+
+
 def test_a_column_mapping_file_places_any_header(tmp_path: Path) -> None:
     export = tmp_path / "custom.csv"
     export.write_text("Ticket,Who,When,Kind\nt1,customer,2026-03-02T10:00:00Z,comment\n")

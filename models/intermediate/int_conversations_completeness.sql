@@ -62,12 +62,12 @@ final as (
         parts_expected,
         parts_loaded,
         has_statistics,
-        parts_expected > parts_loaded as is_incomplete,
         intercom_first_contact_reply_at,
         intercom_first_admin_reply_at,
         intercom_first_close_at,
         intercom_last_close_at,
-        intercom_count_reopens
+        intercom_count_reopens,
+        parts_expected > parts_loaded as is_incomplete
     from counted
 
 )

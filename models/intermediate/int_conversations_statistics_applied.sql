@@ -35,10 +35,10 @@ sourced as (
 
     select
         aggregated.*,
-        coalesce(completeness.is_incomplete and completeness.has_statistics, false) as from_statistics,
-        coalesce(completeness.is_incomplete, false) as is_incomplete,
         completeness.intercom_first_contact_reply_at,
-        completeness.intercom_first_admin_reply_at
+        completeness.intercom_first_admin_reply_at,
+        coalesce(completeness.is_incomplete and completeness.has_statistics, false) as from_statistics,
+        coalesce(completeness.is_incomplete, false) as is_incomplete
     from aggregated
     left join completeness
         on aggregated.conversation_id = completeness.conversation_id

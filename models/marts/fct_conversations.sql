@@ -106,9 +106,6 @@ combined as (
         message_conversations.first_response_at,
         message_conversations.first_response_source,
         message_conversations.started_at_source,
-        -- a conversation whose parts carry no assignment keeps Intercom's current assignee
-        coalesce(message_conversations.assignee_id, export_conversations.intercom_admin_assignee_id) as assignee_id,
-        coalesce(message_conversations.is_incomplete, false) as is_incomplete,
         export_conversations.user_id,
         export_conversations.assignee_email,
         policies.priority,
@@ -120,6 +117,9 @@ combined as (
         business_times.unanswered_business_seconds,
         business_times.resolution_business_seconds,
         business_times.open_business_seconds,
+        -- a conversation whose parts carry no assignment keeps Intercom's current assignee
+        coalesce(message_conversations.assignee_id, export_conversations.intercom_admin_assignee_id) as assignee_id,
+        coalesce(message_conversations.is_incomplete, false) as is_incomplete,
         coalesce(message_conversations.started_at, export_conversations.started_at) as started_at,
         coalesce(export_conversations.message_count, message_conversations.message_count) as message_count
     from resolutions

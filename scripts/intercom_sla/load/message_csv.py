@@ -32,7 +32,8 @@ class Dialect:
     time_zone: str | None = None
 
 
-# Message-level exports of third-party Intercom export tools: Intercom part types in message_type,
+# Message-level exports of third-party Intercom export tools: Intercom part types in message_type (the
+# opening message is `conversation_message`),
 # author types in message_author_type, naive UTC times (2017-11-14 21:45:08) in message_created_at.
 DIALECTS = (
     Dialect(
@@ -42,6 +43,8 @@ DIALECTS = (
             "message_type": "part_type",
             "message_author_type": "sender_type",
             "message_created_at": "created_at",
+            "message_body": "body",
+            "message_author_id": "author_id",
             "conversation_tags": "tags",
             "conversation_first_response_at": "first_response_at",
             "conversation_priority": "priority",
