@@ -8,7 +8,7 @@
         when {{ ai_agent_flag }} then 'bot'
         {% endif -%}
         when lower(trim({{ column }})) in ('user', 'lead', 'contact') then 'user'
-        when lower(trim({{ column }})) in ('admin', 'teammate') then 'admin'
+        when lower(trim({{ column }})) in ('admin', 'teammate', 'team') then 'admin'
         when lower(trim({{ column }})) = 'bot' then 'bot'
     end
 {%- endmacro %}

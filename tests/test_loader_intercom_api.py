@@ -136,7 +136,7 @@ def test_an_export_tools_opening_conversation_message_starts_the_conversation(tm
         "m3,c1,comment,admin,2026-03-02 10:07:00,<p>Fixed</p>\n"
         "m4,c2,conversation_message,admin,2026-03-02 11:00:00,<p>Your trial ends soon</p>\n"
         "m5,c2,comment,user,2026-03-02 11:30:00,<p>Can I extend it?</p>\n"
-        "m6,c2,close,admin,2026-03-02 11:34:00,\"<p>Extended by a week, closing</p>\"\n"
+        'm6,c2,close,admin,2026-03-02 11:34:00,"<p>Extended by a week, closing</p>"\n'
     )
     run = run_script("load.py", "--db", tmp_path / "db.duckdb", export)
     assert run.returncode == 0, run.stderr

@@ -15,7 +15,7 @@ messages as (
         part_type,
         has_body,
         created_at
-    from {{ ref('stg_intercom__messages') }}
+    from {{ intercom_staged('messages') }}
     {{ only_conversations_loaded_since_last_run(ref('int_conversations_aggregated'), 'messages_loaded_through') }}
 
 ),

@@ -7,7 +7,7 @@ message_tags as (
     select
         conversation_id,
         tags
-    from {{ ref('stg_intercom__messages') }}
+    from {{ intercom_staged('messages') }}
     where tags is not null
 
 ),
@@ -17,7 +17,7 @@ export_tags as (
     select
         conversation_id,
         tags
-    from {{ ref('stg_intercom__conversations') }}
+    from {{ intercom_staged('conversations') }}
     where tags is not null
 
 ),

@@ -14,15 +14,15 @@ messages as (
         export_first_response_at,
         priority,
         assignee_id
-    from {{ ref('stg_intercom__messages') }}
-    {{ only_conversations_loaded_since_last_run(ref('stg_intercom__messages'), 'loaded_at') }}
+    from {{ intercom_staged('messages') }}
+    {{ only_conversations_loaded_since_last_run(intercom_staged('messages'), 'loaded_at') }}
 
 ),
 
 load_mark as (
 
     select max(loaded_at) as messages_loaded_through
-    from {{ ref('stg_intercom__messages') }}
+    from {{ intercom_staged('messages') }}
 
 ),
 

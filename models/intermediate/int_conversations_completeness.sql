@@ -14,7 +14,7 @@ described as (
         intercom_first_close_at,
         intercom_last_close_at,
         intercom_count_reopens
-    from {{ ref('stg_intercom__conversations') }}
+    from {{ intercom_staged('conversations') }}
     where intercom_count_conversation_parts is not null or intercom_parts_total_count is not null
 
 ),
@@ -24,7 +24,7 @@ parts as (
     select
         conversation_id,
         intercom_record
-    from {{ ref('stg_intercom__messages') }}
+    from {{ intercom_staged('messages') }}
     where intercom_record = 'part'
 
 ),

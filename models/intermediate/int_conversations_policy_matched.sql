@@ -26,7 +26,7 @@ export_conversations as (
     select
         conversation_id,
         priority
-    from {{ ref('stg_intercom__conversations') }}
+    from {{ intercom_staged('conversations') }}
 
 ),
 

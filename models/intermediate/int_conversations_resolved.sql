@@ -51,7 +51,7 @@ export_conversations as (
         resolved_at,
         state,
         reopen_count
-    from {{ ref('stg_intercom__conversations') }}
+    from {{ intercom_staged('conversations') }}
 
 ),
 

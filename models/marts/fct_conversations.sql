@@ -47,7 +47,7 @@ export_conversations as (
         assignee_email,
         message_count,
         intercom_admin_assignee_id
-    from {{ ref('stg_intercom__conversations') }}
+    from {{ intercom_staged('conversations') }}
 
 ),
 

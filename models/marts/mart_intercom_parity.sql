@@ -36,7 +36,7 @@ intercom_figures as (
         intercom_count_conversation_parts,
         intercom_sla_name,
         intercom_sla_status
-    from {{ ref('stg_intercom__conversations') }}
+    from {{ intercom_staged('conversations') }}
     where intercom_parts_in_export is not null
 
 ),
@@ -46,7 +46,7 @@ messages as (
     select
         conversation_id,
         intercom_record
-    from {{ ref('stg_intercom__messages') }}
+    from {{ intercom_staged('messages') }}
     where intercom_record = 'part'
 
 ),

@@ -1,0 +1,76 @@
+{#- Shared by the connector staging models (SPEC §1 D): the shapes every source is staged into. -#}
+
+{#- A timestamp a connector writes in UTC (naive or with a zone) as a timestamptz. -#}
+{% macro connector_utc_timestamp(column) -%}
+    {{ local_to_utc('cast(' ~ column ~ ' as ' ~ dbt.type_timestamp() ~ ')', "'UTC'") }}
+{%- endmacro %}
+
+
+{#- Whether an Intercom body holds anything to read beyond HTML tags, `&nbsp;` and white space
+    (the loader's rule for the `body` of an export); null when the body is null. -#}
+{% macro body_has_text(column) -%}
+    {{ return(adapter.dispatch('body_has_text', 'intercom_sla')(column)) }}
+{%- endmacro %}
+
+{% macro default__body_has_text(column) -%}
+    (regexp_replace({{ column }}, '<[^>]*>|&nbsp;|\s', '', 'g') <> '')
+{%- endmacro %}
+
+{% macro spark__body_has_text(column) -%}
+    (regexp_replace({{ column }}, '<[^>]*>|&nbsp;|\\s', '') <> '')
+{%- endmacro %}
+
+
+{#- The assignee and team in effect at each part (SPEC §7), replayed in part order from the assignment
+    parts of `relation` (columns conversation_id, part_order, assigned_to_type, assigned_to_id,
+    current_admin_id, current_team_id): to an admin sets the assignee, to a team sets the team and
+    clears the assignee, to nobody clears the assignee. A conversation without any assignment part
+    keeps its current assignee and team. Portable: a running count of assignments groups each part
+    with the assignment before it, instead of `ignore nulls`, which PostgreSQL lacks. -#}
+{% macro replayed_owners(relation) -%}
+    with owner_events as (
+
+        select
+            *,
+            case
+                when assigned_to_type = 'admin' then assigned_to_id
+                when assigned_to_type is not null then ''
+            end as assignee_set,
+            case when assigned_to_type = 'team' then assigned_to_id end as team_set
+        from {{ relation }}
+
+    ),
+
+    owner_groups as (
+
+        select
+            *,
+            sum(case when assignee_set is not null then 1 else 0 end) over (
+                partition by conversation_id order by part_order rows between unbounded preceding and current row
+            ) as assignee_group,
+            sum(case when team_set is not null then 1 else 0 end) over (
+                partition by conversation_id order by part_order rows between unbounded preceding and current row
+            ) as team_group,
+            max(case when assignee_set is not null then 1 else 0 end) over (
+                partition by conversation_id
+            ) = 1 as has_assignments
+        from owner_events
+
+    ),
+
+    owners as (
+
+        select
+            *,
+            max(assignee_set) over (partition by conversation_id, assignee_group) as assignee_at,
+            max(team_set) over (partition by conversation_id, team_group) as team_at
+        from owner_groups
+
+    )
+
+    select
+        *,
+        case when has_assignments then nullif(assignee_at, '') else current_admin_id end as replayed_assignee_id,
+        case when has_assignments then team_at else current_team_id end as replayed_team_id
+    from owners
+{%- endmacro %}
