@@ -263,3 +263,67 @@ def test_fivetran_tables_read_where_they_are_give_the_api_fact(tmp_path: Path, a
     assert query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id") == expected
     # the loader's raw tables were never needed
     assert query(db, "select count(*) from information_schema.schemata where schema_name = 'raw'") == [(0,)]
+
+
+def airbyte_tables(db: Path, schema: str) -> None:
+    """The API conversations rendered as the typed tables Airbyte writes for the two streams, with an
+    older synced version of each conversation (append mode) that must not count."""
+    extracted = datetime(2026, 3, 9, 6, 0, tzinfo=UTC)
+    conversation_rows, part_rows = [], []
+    for conversation in conversations():
+        row = {
+            "id": conversation["id"],
+            "updated_at": conversation.get("updated_at") or conversation["created_at"],
+            "created_at": conversation["created_at"],
+            "state": conversation.get("state"),
+            "priority": conversation.get("priority"),
+            "admin_assignee_id": conversation.get("admin_assignee_id"),
+            "team_assignee_id": conversation.get("team_assignee_id"),
+            **{
+                key: json.dumps(conversation[key]) if conversation.get(key) is not None else None
+                for key in ("source", "contacts", "tags", "statistics", "sla_applied")
+            },
+            "_airbyte_raw_id": f"raw-{conversation['id']}",
+            "_airbyte_extracted_at": extracted,
+        }
+        older = {**row, "updated_at": row["updated_at"] - 600, "state": "open", "priority": None}
+        conversation_rows += [older, row]
+        for part in (conversation.get("conversation_parts") or {}).get("conversation_parts", []):
+            part_rows.append(
+                {
+                    "id": part["id"],
+                    "updated_at": part.get("updated_at") or part["created_at"],
+                    "conversation_id": conversation["id"],
+                    "created_at": part["created_at"],
+                    "part_type": part["part_type"],
+                    "body": part.get("body"),
+                    "author": json.dumps(part["author"]),
+                    "assigned_to": json.dumps(part["assigned_to"]) if part.get("assigned_to") else None,
+                    "_airbyte_raw_id": f"raw-{part['id']}",
+                    "_airbyte_extracted_at": extracted,
+                }
+            )
+    types = {"updated_at": "bigint", "created_at": "bigint", "_airbyte_extracted_at": "timestamptz"}
+    json_columns = ("source", "contacts", "tags", "statistics", "sla_applied", "author", "assigned_to")
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"create schema {schema}")
+        for name, rows in (("conversations", conversation_rows), ("conversation_parts", part_rows)):
+            columns = list(rows[0])
+            definition = ", ".join(
+                f"{column} {'json' if column in json_columns else types.get(column, 'varchar')}" for column in columns
+            )
+            con.execute(f"create table {schema}.{name} ({definition})")
+            con.executemany(
+                f"insert into {schema}.{name} values ({', '.join('?' for _ in columns)})",
+                [[row[column] for column in columns] for row in rows],
+            )
+
+
+def test_airbyte_tables_read_where_they_are_give_the_api_fact(tmp_path: Path, api_fact: list[tuple]) -> None:
+    db = tmp_path / "warehouse.duckdb"
+    airbyte_tables(db, "intercom_airbyte")
+    build = run_dbt(
+        "build", "--vars", "{intercom_source: airbyte, intercom_schema: intercom_airbyte}", db=db, work=tmp_path
+    )
+    assert build.returncode == 0, build.stdout[-3000:]
+    assert query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id") == api_fact

@@ -1,0 +1,83 @@
+-- Airbyte's Intercom conversations staged as the loader's conversations (SPEC §1 D): the latest
+-- synced version of each conversation object with Intercom's own figures (`statistics`, the SLA
+-- applied, the current assignee and team), as the loader keeps them for Intercom API objects.
+with
+
+conversation_records as (
+
+    select
+        id,
+        updated_at,
+        created_at,
+        state,
+        priority,
+        admin_assignee_id,
+        team_assignee_id,
+        source,
+        contacts,
+        tags,
+        statistics,
+        sla_applied,
+        _airbyte_extracted_at
+    from {{ source('airbyte_intercom', 'conversations') }}
+
+),
+
+conversation_versions as (
+
+    select
+        *,
+        row_number() over (partition by id order by updated_at desc, _airbyte_extracted_at desc) as version_rank
+    from conversation_records
+
+),
+
+latest_conversations as (
+
+    select *
+    from conversation_versions
+    where version_rank = 1
+
+),
+
+final as (
+
+    select
+        cast(id as {{ dbt.type_string() }}) as conversation_id,
+        {{ json_path_text('contacts', ['contacts', '0', 'id']) }} as user_id,
+        {{ epoch_text_to_timestamp('created_at') }} as started_at,
+        -- used only when no part carries the close: Intercom's own last close
+        case
+            when state = 'closed'
+                then {{ epoch_text_to_timestamp(json_path_text('statistics', ['last_close_at'])) }}
+        end as resolved_at,
+        nullif(lower(trim(state)), '') as state,
+        cast(null as {{ dbt.type_string() }}) as assignee_email,
+        {{ json_array_names('tags', 'tags', ';') }} as tags,
+        cast(null as {{ dbt.type_bigint() }}) as message_count,
+        cast({{ json_path_text('statistics', ['count_reopens']) }} as {{ dbt.type_bigint() }}) as reopen_count,
+        nullif(trim(priority), '') as priority,
+        'airbyte: conversations' as source_file,
+        cast(null as {{ dbt.type_bigint() }}) as source_line,
+        {{ connector_utc_timestamp('_airbyte_extracted_at') }} as loaded_at,
+        {{ epoch_text_to_timestamp(json_path_text('statistics', ['first_contact_reply_at'])) }}
+            as intercom_first_contact_reply_at,
+        {{ epoch_text_to_timestamp(json_path_text('statistics', ['first_admin_reply_at'])) }}
+            as intercom_first_admin_reply_at,
+        {{ epoch_text_to_timestamp(json_path_text('statistics', ['first_close_at'])) }} as intercom_first_close_at,
+        {{ epoch_text_to_timestamp(json_path_text('statistics', ['last_close_at'])) }} as intercom_last_close_at,
+        cast({{ json_path_text('statistics', ['count_reopens']) }} as {{ dbt.type_bigint() }})
+            as intercom_count_reopens,
+        cast({{ json_path_text('statistics', ['count_conversation_parts']) }} as {{ dbt.type_bigint() }})
+            as intercom_count_conversation_parts,
+        cast(0 as {{ dbt.type_bigint() }}) as intercom_parts_in_export,
+        cast(null as {{ dbt.type_bigint() }}) as intercom_parts_total_count,
+        cast(admin_assignee_id as {{ dbt.type_string() }}) as intercom_admin_assignee_id,
+        cast(team_assignee_id as {{ dbt.type_string() }}) as intercom_team_assignee_id,
+        {{ json_path_text('sla_applied', ['sla_name']) }} as intercom_sla_name,
+        lower({{ json_path_text('sla_applied', ['sla_status']) }}) as intercom_sla_status
+    from latest_conversations
+
+)
+
+select * from final
