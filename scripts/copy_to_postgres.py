@@ -31,6 +31,7 @@ POSTGRES_TYPES = {
     "BOOLEAN": "boolean",
     "JSON": "json",
     "TIMESTAMP WITH TIME ZONE": "timestamptz",
+    "TIMESTAMP": "timestamp",
 }
 
 
@@ -38,13 +39,22 @@ def columns_of(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[
     return [(name, POSTGRES_TYPES[data_type]) for name, data_type in raw_table_columns(con, schema, table)]
 
 
-def copy_tables(duckdb_path: Path, dsn: str, schema: str) -> dict[str, int]:
+def tables_in(con: duckdb.DuckDBPyConnection, schema: str) -> tuple[str, ...]:
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = $schema order by table_name",
+        {"schema": schema},
+    ).fetchall()
+    return tuple(name for (name,) in rows)
+
+
+def copy_tables(duckdb_path: Path, dsn: str, schema: str, every_table: bool = False) -> dict[str, int]:
     copied = {}
     with duckdb.connect(str(duckdb_path), read_only=True) as source, psycopg2.connect(dsn) as target:
         source.execute("set TimeZone = 'UTC'")
+        tables = tables_in(source, schema) if every_table else RAW_TABLES
         with target.cursor() as cursor, tempfile.TemporaryDirectory() as folder:
             cursor.execute(f'drop schema if exists "{schema}" cascade; create schema "{schema}"')
-            for table in RAW_TABLES:
+            for table in tables:
                 columns = columns_of(source, schema, table)
                 definition = ", ".join(f'"{name}" {data_type}' for name, data_type in columns)
                 cursor.execute(f'create table "{schema}"."{table}" ({definition})')
@@ -69,6 +79,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="libpq connection string (default: the POSTGRES_* variables, else the project's test server)",
     )
     parser.add_argument("--schema", default="raw", help="schema of the raw tables on both sides (default: raw)")
+    parser.add_argument(
+        "--every-table",
+        action="store_true",
+        help="copy every table of the schema, not only the loader's (for a connector's tables, SPEC §1 D)",
+    )
     return parser.parse_args(argv)
 
 
@@ -76,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
-        copied = copy_tables(args.db, args.dsn, args.schema)
+        copied = copy_tables(args.db, args.dsn, args.schema, args.every_table)
     except (duckdb.Error, psycopg2.Error) as error:
         print(f"error: {str(error).strip().splitlines()[0]}", file=sys.stderr)
         return 2

@@ -2,7 +2,9 @@
 # `make test-postgres`: exports through the loader, `dbt build` (unit tests, contracts, data tests) on
 # DuckDB and on a real PostgreSQL started by scripts/postgres.sh, then every mart compared, each step
 # timed. With no arguments the exports are a generated sample plus the REST API fixtures;
-# `scripts/test_postgres.sh FILE...` runs the same on your exports (or a benchmark size).
+# `scripts/test_postgres.sh FILE...` runs the same on your exports (or a benchmark size). Then the
+# connectors' own tables (SPEC §1 D, tests/connector_fixtures.py) are read where they are, with
+# `intercom_source: fivetran` and `airbyte`, on both engines, and their marts compared too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,3 +40,16 @@ timed "dbt build on PostgreSQL" env DBT_TARGET=postgres $bin/dbt build --quiet -
     --exclude tag:duckdb_text_format --target-path "$work/target-postgres" --log-path "$work/logs"
 $bin/python scripts/run_timings.py "$work/target-postgres/run_results.json"
 timed "compare marts" $bin/python scripts/compare_marts.py --duckdb "$DBT_DUCKDB_PATH" --against postgres
+
+connectors=$work/connectors.duckdb
+$bin/python tests/connector_fixtures.py --db "$connectors"
+for connector in fivetran airbyte; do
+    schema=intercom_$connector
+    connector_vars="{intercom_source: $connector, intercom_schema: $schema}"
+    timed "dbt build on DuckDB from $connector's tables" env DBT_DUCKDB_PATH="$connectors" $bin/dbt build --quiet \
+        --vars "$connector_vars" --target-path "$work/target-$connector-duckdb" --log-path "$work/logs"
+    $bin/python scripts/copy_to_postgres.py --db "$connectors" --schema "$schema" --every-table
+    timed "dbt build on PostgreSQL from $connector's tables" env DBT_TARGET=postgres $bin/dbt build --quiet \
+        --full-refresh --vars "$connector_vars" --target-path "$work/target-$connector-postgres" --log-path "$work/logs"
+    timed "compare marts ($connector)" $bin/python scripts/compare_marts.py --duckdb "$connectors" --against postgres
+done
