@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .intercom_api import part_rows_sql
+from .intercom_api import PART, part_rows_sql, structure
 
 
 @dataclass(frozen=True)
@@ -57,18 +57,18 @@ def part_messages_sql() -> str:
         with stream_parts as (
             select
                 rowid - (select min(rowid) from json_documents) + 1 as record_number,
-                document ->> 'conversation_id' as conversation_id,
+                json_transform(document, {structure(PART)}) as part,
                 cast(null as varchar) as current_admin,
-                cast(null as varchar) as current_team,
-                document as part
+                cast(null as varchar) as current_team
             from json_documents
         ),
         ordered_parts as (
             select
                 *,
+                part.conversation_id as conversation_id,
                 row_number() over (
-                    partition by conversation_id
-                    order by try_cast(part ->> 'created_at' as double), record_number
+                    partition by part.conversation_id
+                    order by try_cast(part.created_at as double), record_number
                 ) as part_order
             from stream_parts
         )

@@ -9,15 +9,25 @@ one conversation-export row (SPEC §1 B); its opening message (`source`) and eve
 figures (`statistics`, `sla_applied`, assignees, part counts) travel in the rows' extra columns. A
 record's number is its JSON Lines record, or its position in a list or in a single page.
 
-No Python object is built per record: the files never pass through Python.
+No Python object is built per record: DuckDB parses each object once into the typed structure below
+(`json_transform`, which leaves a field null where the data has another shape, so validation names it).
 """
 
 from __future__ import annotations
 
-# Intercom author types onto the loader's sender types: a team acting on a conversation is teammates'
-# work. Anything else passes through and is rejected by validation with its reason.
-SENDER_TYPE_SQL = "case lower(trim({author} ->> 'type')) when 'team' then 'admin' else {author} ->> 'type' end"
+import json
 
+AUTHOR = {"id": "VARCHAR", "type": "VARCHAR", "from_ai_agent": "VARCHAR", "is_ai_answer": "VARCHAR"}
+# one conversation part as the API, and Airbyte's conversation_parts stream, describe it
+PART = {
+    "id": "VARCHAR",
+    "conversation_id": "VARCHAR",
+    "part_type": "VARCHAR",
+    "created_at": "VARCHAR",
+    "body": "VARCHAR",
+    "author": AUTHOR,
+    "assigned_to": "JSON",  # an object ({type, id}) or, in some sync tools, a bare id
+}
 STATISTICS = (
     "first_contact_reply_at",
     "first_admin_reply_at",
@@ -26,9 +36,33 @@ STATISTICS = (
     "count_reopens",
     "count_conversation_parts",
 )
+CONVERSATION = {
+    "id": "VARCHAR",
+    "created_at": "VARCHAR",
+    "updated_at": "VARCHAR",
+    "state": "VARCHAR",
+    "priority": "VARCHAR",
+    "admin_assignee_id": "VARCHAR",
+    "team_assignee_id": "VARCHAR",
+    "source": {"id": "VARCHAR", "delivered_as": "VARCHAR", "body": "VARCHAR", "author": AUTHOR},
+    "contacts": "JSON",  # a contact.list object in API 2.x, a bare list before
+    "tags": "JSON",
+    "statistics": dict.fromkeys(STATISTICS, "VARCHAR"),
+    "sla_applied": {"sla_name": "VARCHAR", "sla_status": "VARCHAR"},
+    "conversation_parts": {"total_count": "VARCHAR", "conversation_parts": [PART]},
+}
+
+# Intercom author types onto the loader's sender types: a team acting on a conversation is teammates'
+# work. Anything else passes through and is rejected by validation with its reason.
+SENDER_TYPE_SQL = "case lower(trim({author}.type)) when 'team' then 'admin' else {author}.type end"
 
 # Largest single JSON document accepted (a page of 150 conversations with their parts fits easily).
 MAX_OBJECT_BYTES = 256 * 1024 * 1024
+
+
+def structure(shape: dict) -> str:
+    """A json_transform structure as a SQL literal."""
+    return "'" + json.dumps(shape).replace("'", "''") + "'"
 
 
 def looks_like_api_export(head: str) -> bool:
@@ -40,18 +74,21 @@ def looks_like_api_export(head: str) -> bool:
     )
 
 
-def documents_sql(path_parameter: str = "$path") -> str:
-    """Every top-level JSON document of a file, unwrapped from `_airbyte_data`, in file order."""
+def documents_sql() -> str:
+    """`json_documents`: every top-level JSON document of the file at $path, unwrapped from
+    `_airbyte_data`, in file order."""
     return f"""
+        create or replace temp table json_documents as
         select coalesce(json -> '_airbyte_data', json) as document
-        from read_json_objects({path_parameter}, format = 'auto', maximum_object_size = {MAX_OBJECT_BYTES})
+        from read_json_objects($path, format = 'auto', maximum_object_size = {MAX_OBJECT_BYTES})
     """
 
 
 def stage_conversation_objects_sql() -> str:
-    """`conversation_objects(record_number, conversation)` from the temp table `json_documents`."""
+    """`conversation_json(record_number, conversation)` (a view over `json_documents`): one row per
+    conversation, pages expanded."""
     return """
-        create or replace temp table conversation_objects as
+        create or replace temp view conversation_json as
         with documents as (
             select rowid - (select min(rowid) from json_documents) + 1 as document_number, document
             from json_documents
@@ -82,43 +119,49 @@ def stage_conversation_objects_sql() -> str:
     """
 
 
+def typed_conversations_sql() -> str:
+    """`conversation_objects(record_number, conversation)`: each conversation parsed once into its structure."""
+    return f"""
+        create or replace temp table conversation_objects as
+        select record_number, json_transform(conversation, {structure(CONVERSATION)}) as conversation
+        from conversation_json
+    """
+
+
 def conversation_rows_sql() -> str:
     """One conversation-export row per conversation object (varchar columns, as a CSV would give)."""
-    statistics = ",\n".join(f"'intercom_{name}', conversation ->> '$.statistics.{name}'" for name in STATISTICS)
+    statistics = ",\n".join(f"'intercom_{name}', conversation.statistics.{name}" for name in STATISTICS)
     return f"""
         create or replace temp table incoming as
         select
-            conversation ->> 'id' as conversation_id,
-            conversation ->> 'created_at' as started_at,
-            coalesce(conversation ->> '$.contacts.contacts[0].id', conversation ->> '$.contacts[0].id') as user_id,
+            conversation.id as conversation_id,
+            conversation.created_at as started_at,
+            coalesce(conversation.contacts ->> '$.contacts[0].id', conversation.contacts ->> '$[0].id') as user_id,
             -- used only when no part carries the close: Intercom's own last close
-            case when conversation ->> 'state' = 'closed' then conversation ->> '$.statistics.last_close_at' end
-                as resolved_at,
-            conversation ->> 'state' as state,
+            case when conversation.state = 'closed' then conversation.statistics.last_close_at end as resolved_at,
+            conversation.state as state,
             cast(null as varchar) as assignee_email,
             nullif(array_to_string(
                 list_filter(
-                    cast(json_extract_string(conversation, '$.tags.tags[*].name') as varchar[]),
+                    json_extract_string(conversation.tags, '$.tags[*].name'),
                     lambda tag: coalesce(trim(tag), '') <> ''
                 ),
                 ';'
             ), '') as tags,
             cast(null as varchar) as message_count,
-            conversation ->> '$.statistics.count_reopens' as reopen_count,
-            conversation ->> 'priority' as priority,
+            conversation.statistics.count_reopens as reopen_count,
+            conversation.priority as priority,
             json_object(
-                'intercom_admin_assignee_id', conversation ->> 'admin_assignee_id',
-                'intercom_team_assignee_id', conversation ->> 'team_assignee_id',
-                'intercom_updated_at', conversation ->> 'updated_at',
-                'intercom_parts_in_export',
-                    coalesce(json_array_length(conversation, '$.conversation_parts.conversation_parts'), 0),
-                'intercom_parts_total_count', conversation ->> '$.conversation_parts.total_count',
-                'intercom_sla_name', conversation ->> '$.sla_applied.sla_name',
-                'intercom_sla_status', conversation ->> '$.sla_applied.sla_status',
+                'intercom_admin_assignee_id', conversation.admin_assignee_id,
+                'intercom_team_assignee_id', conversation.team_assignee_id,
+                'intercom_updated_at', conversation.updated_at,
+                'intercom_parts_in_export', coalesce(len(conversation.conversation_parts.conversation_parts), 0),
+                'intercom_parts_total_count', conversation.conversation_parts.total_count,
+                'intercom_sla_name', conversation.sla_applied.sla_name,
+                'intercom_sla_status', conversation.sla_applied.sla_status,
                 {statistics}
             ) as extra_columns,
-            record_number as source_record,
-            conversation as record_json
+            record_number as source_record
         from conversation_objects
     """
 
@@ -127,19 +170,17 @@ def part_rows_sql(parts_relation: str) -> str:
     """Message rows from `parts_relation(record_number, conversation_id, part_order, part, current_admin,
     current_team)`: the assignee and team in effect at each part, replayed from the `assigned_to` of the
     parts before it (SPEC §7); a conversation without any assignment part keeps its current ones."""
-    sender = SENDER_TYPE_SQL.format(author="part -> 'author'")
     return f"""
         with assignments as (
             select
                 *,
                 case
-                    when json_type(part, '$.assigned_to') = 'VARCHAR' then part ->> 'assigned_to'
-                    when json_type(part, '$.assigned_to') = 'OBJECT' then
-                        case when part ->> '$.assigned_to.type' = 'admin' then part ->> '$.assigned_to.id' else '' end
+                    when json_type(part.assigned_to) = 'VARCHAR' then part.assigned_to ->> '$'
+                    when json_type(part.assigned_to) in ('BIGINT', 'UBIGINT') then cast(part.assigned_to as varchar)
+                    when json_type(part.assigned_to) = 'OBJECT' then
+                        case when part.assigned_to ->> 'type' = 'admin' then part.assigned_to ->> 'id' else '' end
                 end as assignee_set,
-                case
-                    when part ->> '$.assigned_to.type' = 'team' then part ->> '$.assigned_to.id'
-                end as team_set
+                case when part.assigned_to ->> 'type' = 'team' then part.assigned_to ->> 'id' end as team_set
             from {parts_relation}
         ),
         replayed as (
@@ -155,77 +196,70 @@ def part_rows_sql(parts_relation: str) -> str:
             from assignments
         )
         select
-            part ->> 'id' as message_id,
+            part.id as message_id,
             conversation_id,
-            {sender} as sender_type,
-            part ->> 'part_type' as part_type,
-            part ->> 'created_at' as created_at,
+            {SENDER_TYPE_SQL.format(author="part.author")} as sender_type,
+            part.part_type as part_type,
+            part.created_at as created_at,
             cast(null as varchar) as first_response_at,
             cast(null as varchar) as priority,
             case when has_assignments then nullif(assignee_at, '') else current_admin end as assignee_id,
             cast(null as varchar) as tags,
-            part ->> 'body' as body,
-            part ->> '$.author.id' as author_id,
+            part.body as body,
+            part.author.id as author_id,
             case when has_assignments then team_at else current_team end as team_id,
-            part ->> '$.author.from_ai_agent' as from_ai_agent,
-            part ->> '$.author.is_ai_answer' as is_ai_answer,
-            json_object('intercom_record', 'part', 'intercom_author_id', part ->> '$.author.id') as extra_columns,
-            record_number as source_record,
-            part as record_json
+            part.author.from_ai_agent as from_ai_agent,
+            part.author.is_ai_answer as is_ai_answer,
+            json_object('intercom_record', 'part', 'intercom_author_id', part.author.id) as extra_columns,
+            record_number as source_record
         from replayed
     """
 
 
 def message_rows_sql() -> str:
     """The opening message and every embedded part of each conversation object, as message rows."""
-    source_sender = SENDER_TYPE_SQL.format(author="conversation -> '$.source.author'")
     return f"""
         create or replace temp table incoming as
         with embedded_parts as (
             select
                 record_number,
-                conversation ->> 'id' as conversation_id,
-                conversation ->> 'admin_assignee_id' as current_admin,
-                conversation ->> 'team_assignee_id' as current_team,
-                unnest(parts) as part,
-                generate_subscripts(parts, 1) as part_order
-            from (
-                select *, json_extract(conversation, '$.conversation_parts.conversation_parts[*]') as parts
-                from conversation_objects
-            )
+                conversation.id as conversation_id,
+                conversation.admin_assignee_id as current_admin,
+                conversation.team_assignee_id as current_team,
+                unnest(conversation.conversation_parts.conversation_parts) as part,
+                generate_subscripts(conversation.conversation_parts.conversation_parts, 1) as part_order
+            from conversation_objects
         ),
         part_rows as ({part_rows_sql("embedded_parts")}),
         assigned as (
             select distinct conversation_id
             from embedded_parts
-            where json_type(part, '$.assigned_to') in ('OBJECT', 'VARCHAR')
+            where json_type(part.assigned_to) in ('OBJECT', 'VARCHAR', 'BIGINT', 'UBIGINT')
         ),
         source_rows as (
             select
-                'source:' || coalesce(conversation ->> '$.source.id', conversation ->> 'id') as message_id,
-                conversation ->> 'id' as conversation_id,
-                {source_sender} as sender_type,
+                'source:' || coalesce(conversation.source.id, conversation.id) as message_id,
+                conversation.id as conversation_id,
+                {SENDER_TYPE_SQL.format(author="conversation.source.author")} as sender_type,
                 'comment' as part_type,
-                conversation ->> 'created_at' as created_at,
+                conversation.created_at as created_at,
                 cast(null as varchar) as first_response_at,
-                conversation ->> 'priority' as priority,
-                case when assigned.conversation_id is null then conversation ->> 'admin_assignee_id' end
-                    as assignee_id,
+                conversation.priority as priority,
+                case when assigned.conversation_id is null then conversation.admin_assignee_id end as assignee_id,
                 cast(null as varchar) as tags,
-                conversation ->> '$.source.body' as body,
-                conversation ->> '$.source.author.id' as author_id,
-                case when assigned.conversation_id is null then conversation ->> 'team_assignee_id' end as team_id,
-                conversation ->> '$.source.author.from_ai_agent' as from_ai_agent,
-                conversation ->> '$.source.author.is_ai_answer' as is_ai_answer,
+                conversation.source.body as body,
+                conversation.source.author.id as author_id,
+                case when assigned.conversation_id is null then conversation.team_assignee_id end as team_id,
+                conversation.source.author.from_ai_agent as from_ai_agent,
+                conversation.source.author.is_ai_answer as is_ai_answer,
                 json_object(
                     'intercom_record', 'source',
-                    'intercom_author_id', conversation ->> '$.source.author.id',
-                    'intercom_delivered_as', conversation ->> '$.source.delivered_as'
+                    'intercom_author_id', conversation.source.author.id,
+                    'intercom_delivered_as', conversation.source.delivered_as
                 ) as extra_columns,
-                record_number as source_record,
-                conversation as record_json
+                record_number as source_record
             from conversation_objects
-            left join assigned on assigned.conversation_id = conversation_objects.conversation ->> 'id'
+            left join assigned on assigned.conversation_id = conversation_objects.conversation.id
         )
         select * from source_rows
         union all

@@ -95,7 +95,8 @@ def account_records(
     con.execute(
         f"create or replace temp table typed as {typed_records_sql(export, line_map)}", {"first_rowid": first_rowid}
     )
-    record_sql = "incoming.record_json::varchar" if export.is_json else "to_json(incoming)"
+    # a JSON export keeps each record as read; rows mapped from Intercom objects keep what they were mapped to
+    record_sql = "incoming.record_json::varchar" if export.is_json and not export.derived else "to_json(incoming)"
     invalid = scalar(
         con,
         f"""
@@ -144,15 +145,17 @@ def load_file(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: i
 def load_intercom_objects(con: duckdb.DuckDBPyConnection, export: ExportFile, parameters: dict, bar: tqdm) -> Counts:
     """Intercom API objects and connector streams: message rows and conversation rows, each accounted for."""
     with query_progress(con, bar, export.path.stat().st_size):
-        read_json(con, export, f"create or replace temp table json_documents as {intercom_api.documents_sql()}")
+        read_json(con, export, intercom_api.documents_sql())
     if export.stream is connector_streams.PARTS_STREAM:
         con.execute(RECORDS_VIEW_SQL.format(column="document", relation="json_documents"))
         require_keys(con, export, "records_to_check", REQUIRED_JSON_KEYS[export.dialect])
         con.execute(connector_streams.part_messages_sql())
         return account_records(con, derived_export(export, MESSAGES), parameters, None, bar)
     con.execute(intercom_api.stage_conversation_objects_sql())
-    con.execute(RECORDS_VIEW_SQL.format(column="conversation", relation="conversation_objects"))
+    con.execute(RECORDS_VIEW_SQL.format(column="conversation", relation="conversation_json"))
     require_keys(con, export, "records_to_check", REQUIRED_CONVERSATION_OBJECT_KEYS)
+    con.execute(intercom_api.typed_conversations_sql())
+    con.execute("drop table json_documents")
     counts = Counts()
     for kind, sql in (
         (MESSAGES, intercom_api.message_rows_sql()),
