@@ -15,11 +15,12 @@ insert into raw.messages (
 with keyed as (
     select
         *,
-        coalesce(
-            nullif(trim(message_id), ''),
+        -- a case, not coalesce: the hash is computed only for the rows without a message_id
+        case
+            when coalesce(trim(message_id), '') <> '' then trim(message_id)
             -- the columns added after the first release join the hash only when set, so a file
             -- loaded before them is still a duplicate of itself
-            'row:' || md5(to_json(list_concat([
+            else 'row:' || md5(to_json(list_concat([
                 conversation_id, lower(trim(sender_type)), part_type, created_at_parsed::varchar,
                 first_response_at_parsed::varchar, priority, assignee_id, tags, extra_columns::varchar
             ], case
@@ -27,7 +28,7 @@ with keyed as (
                     then [has_body_parsed::varchar, ai_agent_parsed::varchar, author_id, team_id]
                 else []
             end)))
-        ) as record_key
+        end as record_key
     from typed
     where reject_reason is null
 ),
@@ -52,17 +53,29 @@ where not exists (select 1 from raw.messages as loaded where loaded._record_key 
 # The latest record of each conversation in this file; identical to the stored row means duplicate.
 STAGE_CONVERSATIONS_SQL = """
 create or replace temp table conversation_candidates as
-with latest as (
+with keyed as (
+    select *, trim(conversation_id) as record_key
+    from typed
+    where reject_reason is null
+),
+repeated_keys as (
+    select record_key from keyed group by record_key having count(*) > 1
+),
+latest_copies as (
+    -- ranking only the few repeated conversations is much cheaper than a window over every row
+    select * from keyed where record_key not in (select record_key from repeated_keys)
+    union all
+    select * from keyed where record_key in (select record_key from repeated_keys)
+    qualify row_number() over (partition by record_key order by record_index desc) = 1
+),
+latest as (
     select
         *,
-        trim(conversation_id) as record_key,
         md5(to_json([
             started_at_parsed::varchar, user_id, resolved_at_parsed::varchar, state, assignee_email, tags,
             message_count_parsed::varchar, reopen_count_parsed::varchar, priority, extra_columns::varchar
         ])) as content_hash
-    from typed
-    where reject_reason is null
-    qualify row_number() over (partition by trim(conversation_id) order by record_index desc) = 1
+    from latest_copies
 )
 select * from latest
 where not exists (

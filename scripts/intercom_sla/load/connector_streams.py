@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .intercom_api import PART, part_rows_sql, structure
+from .intercom_api import PART, documents_sql, part_rows_sql, structure
 
 
 @dataclass(frozen=True)
@@ -50,25 +50,33 @@ def recognise(head: str) -> Stream | None:
     return None
 
 
+def part_objects_sql() -> str:
+    """`part_objects(part)`: every record of a parts stream at $path, in file order, parsed once."""
+    return f"""
+        create or replace temp table part_objects as
+        select json_transform(document, {structure(PART)}) as part
+        from ({documents_sql()})
+    """
+
+
 def part_messages_sql() -> str:
-    """Message rows for every record of a parts stream (from the temp table `json_documents`)."""
+    """Message rows for every record of a parts stream (from `part_objects`)."""
     return f"""
         create or replace temp table incoming as
         with stream_parts as (
             select
-                rowid - (select min(rowid) from json_documents) + 1 as record_number,
-                json_transform(document, {structure(PART)}) as part,
+                rowid - (select min(rowid) from part_objects) + 1 as record_number,
+                part,
+                part.conversation_id as conversation_id,
                 cast(null as varchar) as current_admin,
                 cast(null as varchar) as current_team
-            from json_documents
+            from part_objects
         ),
         ordered_parts as (
             select
                 *,
-                part.conversation_id as conversation_id,
                 row_number() over (
-                    partition by part.conversation_id
-                    order by try_cast(part.created_at as double), record_number
+                    partition by conversation_id order by try_cast(part.created_at as double), record_number
                 ) as part_order
             from stream_parts
         )

@@ -51,12 +51,17 @@ def malformed_json_error(path: Path, error: duckdb.Error) -> LoadError:
     return LoadError(f"{path}: malformed JSON, nothing loaded ({message})")
 
 
-def missing_json_keys(con: duckdb.DuckDBPyConnection, relation: str, keys: tuple[str, ...]) -> list[str]:
-    """The keys that no record of `relation(record_json)` has (none when it holds no record at all)."""
-    if not keys:
+def missing_keys(con: duckdb.DuckDBPyConnection, relation: str, present: dict[str, str]) -> list[str]:
+    """The keys no record of `relation` has, each tested by its SQL `present` condition (none when the
+    relation holds no record at all)."""
+    if not present:
         return []
-    present = ", ".join(f"bool_or(json_exists(record_json, '$.\"{key}\"'))" for key in keys)
-    row = con.execute(f"select count(*), {present} from {relation}").fetchone()
+    tests = ", ".join(f"bool_or({condition})" for condition in present.values())
+    row = con.execute(f"select count(*), {tests} from {relation}").fetchone()
     if not row[0]:
         return []
-    return [key for key, found in zip(keys, row[1:], strict=True) if not found]
+    return [key for key, found in zip(present, row[1:], strict=True) if not found]
+
+
+def json_key_present(key: str) -> str:
+    return f"json_exists(record_json, '$.\"{key}\"')"

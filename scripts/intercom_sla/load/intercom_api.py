@@ -7,7 +7,7 @@ gzipped and each record optionally wrapped under Airbyte's `_airbyte_data`. Ever
 one conversation-export row (SPEC §1 B); its opening message (`source`) and every embedded
 `conversation_parts.conversation_parts[]` entry become message-export rows (SPEC §1 A). Intercom's own
 figures (`statistics`, `sla_applied`, assignees, part counts) travel in the rows' extra columns. A
-record's number is its JSON Lines record, or its position in a list or in a single page.
+record's number is the conversation's position in its file.
 
 No Python object is built per record: DuckDB parses each object once into the typed structure below
 (`json_transform`, which leaves a field null where the data has another shape, so validation names it).
@@ -74,58 +74,40 @@ def looks_like_api_export(head: str) -> bool:
     )
 
 
+def looks_paged(head: str) -> bool:
+    """`conversation.list` pages hold their conversations under `conversations`."""
+    return '"conversations":[' in "".join(head.split())
+
+
 def documents_sql() -> str:
-    """`json_documents`: every top-level JSON document of the file at $path, unwrapped from
-    `_airbyte_data`, in file order."""
+    """Every top-level JSON document of the file at $path, unwrapped from Airbyte's `_airbyte_data`."""
     return f"""
-        create or replace temp table json_documents as
         select coalesce(json -> '_airbyte_data', json) as document
         from read_json_objects($path, format = 'auto', maximum_object_size = {MAX_OBJECT_BYTES})
     """
 
 
-def stage_conversation_objects_sql() -> str:
-    """`conversation_json(record_number, conversation)` (a view over `json_documents`): one row per
-    conversation, pages expanded."""
-    return """
-        create or replace temp view conversation_json as
-        with documents as (
-            select rowid - (select min(rowid) from json_documents) + 1 as document_number, document
-            from json_documents
-        ),
-        singles as (
-            select document_number as record_number, document as conversation
-            from documents
-            where json_type(document, '$.conversations') is distinct from 'ARRAY'
-        ),
-        pages as (
-            select document_number, json_extract(document, '$.conversations[*]') as conversations
-            from documents
-            where json_type(document, '$.conversations') = 'ARRAY'
-        ),
-        paged as (
-            select
-                document_number,
-                unnest(conversations) as conversation,
-                generate_subscripts(conversations, 1) as position
-            from pages
-        )
-        select record_number, conversation from singles
-        union all
-        select
-            case when (select count(*) from documents) = 1 then position else document_number end,
-            conversation
-        from paged
-    """
-
-
-def typed_conversations_sql() -> str:
-    """`conversation_objects(record_number, conversation)`: each conversation parsed once into its structure."""
+def conversation_objects_sql(paged: bool) -> str:
+    """`conversation_objects(conversation)`: every conversation of the file, in file order, parsed once
+    into its structure; the conversations of `conversation.list` pages when the file holds pages."""
+    conversations = (
+        f"select unnest(json_extract(document, '$.conversations[*]')) as conversation from ({documents_sql()})"
+        if paged
+        else f"select document as conversation from ({documents_sql()})"
+    )
     return f"""
         create or replace temp table conversation_objects as
-        select record_number, json_transform(conversation, {structure(CONVERSATION)}) as conversation
-        from conversation_json
+        select json_transform(conversation, {structure(CONVERSATION)}) as conversation
+        from ({conversations})
     """
+
+
+# A record's number is the conversation's position in its file.
+CONVERSATION_RECORDS_SQL = """
+    create or replace temp view conversation_records as
+    select rowid - (select min(rowid) from conversation_objects) + 1 as record_number, conversation
+    from conversation_objects
+"""
 
 
 def conversation_rows_sql() -> str:
@@ -162,7 +144,7 @@ def conversation_rows_sql() -> str:
                 {statistics}
             ) as extra_columns,
             record_number as source_record
-        from conversation_objects
+        from conversation_records
     """
 
 
@@ -228,7 +210,7 @@ def message_rows_sql() -> str:
                 conversation.team_assignee_id as current_team,
                 unnest(conversation.conversation_parts.conversation_parts) as part,
                 generate_subscripts(conversation.conversation_parts.conversation_parts, 1) as part_order
-            from conversation_objects
+            from conversation_records
         ),
         part_rows as ({part_rows_sql("embedded_parts")}),
         assigned as (
@@ -258,8 +240,8 @@ def message_rows_sql() -> str:
                     'intercom_delivered_as', conversation.source.delivered_as
                 ) as extra_columns,
                 record_number as source_record
-            from conversation_objects
-            left join assigned on assigned.conversation_id = conversation_objects.conversation.id
+            from conversation_records
+            left join assigned on assigned.conversation_id = conversation_records.conversation.id
         )
         select * from source_rows
         union all

@@ -29,6 +29,7 @@ class ExportFile:
     # each one's record number and extra columns itself
     derived: bool = False
     stream: Stream | None = None
+    paged: bool = False  # Intercom `conversation.list` pages rather than conversation objects
 
 
 def open_text(path: Path):
@@ -81,7 +82,11 @@ def inspect_json(path: Path) -> ExportFile:
     if stream is not None:
         return ExportFile(path, None, [], is_json=True, dialect=stream.description, stream=stream)
     if intercom_api.looks_like_api_export(head):
-        return ExportFile(path, None, [], is_json=True, dialect="Intercom REST API conversations")
+        paged = intercom_api.looks_paged(head)
+        dialect = (
+            "Intercom REST API conversations (conversation.list pages)" if paged else "Intercom REST API conversations"
+        )
+        return ExportFile(path, None, [], is_json=True, dialect=dialect, paged=paged)
     return ExportFile(path, CONVERSATIONS, [], is_json=True, dialect="conversation export (JSON)")
 
 

@@ -21,7 +21,7 @@ from .accounting import (
     scalar,
 )
 from .completeness import report_incomplete_conversations
-from .conversation_export import json_incoming_sql, malformed_json_error, missing_json_keys
+from .conversation_export import json_incoming_sql, json_key_present, malformed_json_error, missing_keys
 from .errors import KNOWN_LAYOUTS, LoadError
 from .layouts import ExportFile, export_files, inspect_export
 from .message_csv import MAX_LINE_BYTES, csv_incoming_sql, read_column_mapping, reject_malformed_lines
@@ -31,13 +31,11 @@ from .validation import CONVERSATIONS, MESSAGES, ExportKind, typed_records_sql
 
 log = logging.getLogger("load")
 
-# Keys every record of a JSON layout must have somewhere in the file, else the file is not that layout.
-REQUIRED_JSON_KEYS = {
-    "conversation export (JSON)": CONVERSATIONS.required,
-    connector_streams.PARTS_STREAM.description: ("conversation_id", "part_type", "created_at"),
-}
-REQUIRED_CONVERSATION_OBJECT_KEYS = ("id", "created_at")
-RECORDS_VIEW_SQL = "create or replace temp view records_to_check as select {column} as record_json from {relation}"
+# The keys that some record of a JSON layout must have, else the file is not that layout; each with the
+# SQL that finds it in a parsed record.
+REQUIRED_CONVERSATION_EXPORT_KEYS = {key: json_key_present(key) for key in CONVERSATIONS.required}
+REQUIRED_PART_KEYS = {key: f"part.{key} is not null" for key in ("conversation_id", "part_type", "created_at")}
+REQUIRED_CONVERSATION_KEYS = {key: f"conversation.{key} is not null" for key in ("id", "created_at")}
 
 
 def read_csv_incoming(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: int) -> str:
@@ -66,9 +64,9 @@ def read_json(con: duckdb.DuckDBPyConnection, export: ExportFile, sql: str) -> N
         raise malformed_json_error(export.path, error) from None
 
 
-def require_keys(con: duckdb.DuckDBPyConnection, export: ExportFile, relation: str, keys: tuple[str, ...]) -> None:
+def require_keys(con: duckdb.DuckDBPyConnection, export: ExportFile, relation: str, keys: dict[str, str]) -> None:
     """A JSON file none of whose records has a required key is refused whole, as a CSV without the column."""
-    missing = missing_json_keys(con, relation, keys)
+    missing = missing_keys(con, relation, keys)
     if missing:
         raise LoadError(
             f"{export.path}: no record has the key(s) {', '.join(missing)} that a {export.dialect} needs; "
@@ -136,7 +134,7 @@ def load_file(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: i
     with query_progress(con, bar, export.path.stat().st_size):
         if export.is_json:
             read_json(con, export, json_incoming_sql(export.kind))
-            require_keys(con, export, "incoming", REQUIRED_JSON_KEYS[export.dialect])
+            require_keys(con, export, "incoming", REQUIRED_CONVERSATION_EXPORT_KEYS)
         else:
             rejects_table = read_csv_incoming(con, export, file_number)
     return account_records(con, export, parameters, rejects_table, bar)
@@ -144,18 +142,16 @@ def load_file(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: i
 
 def load_intercom_objects(con: duckdb.DuckDBPyConnection, export: ExportFile, parameters: dict, bar: tqdm) -> Counts:
     """Intercom API objects and connector streams: message rows and conversation rows, each accounted for."""
-    with query_progress(con, bar, export.path.stat().st_size):
-        read_json(con, export, intercom_api.documents_sql())
     if export.stream is connector_streams.PARTS_STREAM:
-        con.execute(RECORDS_VIEW_SQL.format(column="document", relation="json_documents"))
-        require_keys(con, export, "records_to_check", REQUIRED_JSON_KEYS[export.dialect])
+        with query_progress(con, bar, export.path.stat().st_size):
+            read_json(con, export, connector_streams.part_objects_sql())
+        require_keys(con, export, "part_objects", REQUIRED_PART_KEYS)
         con.execute(connector_streams.part_messages_sql())
         return account_records(con, derived_export(export, MESSAGES), parameters, None, bar)
-    con.execute(intercom_api.stage_conversation_objects_sql())
-    con.execute(RECORDS_VIEW_SQL.format(column="conversation", relation="conversation_json"))
-    require_keys(con, export, "records_to_check", REQUIRED_CONVERSATION_OBJECT_KEYS)
-    con.execute(intercom_api.typed_conversations_sql())
-    con.execute("drop table json_documents")
+    with query_progress(con, bar, export.path.stat().st_size):
+        read_json(con, export, intercom_api.conversation_objects_sql(export.paged))
+    require_keys(con, export, "conversation_objects", REQUIRED_CONVERSATION_KEYS)
+    con.execute(intercom_api.CONVERSATION_RECORDS_SQL)
     counts = Counts()
     for kind, sql in (
         (MESSAGES, intercom_api.message_rows_sql()),
