@@ -4,6 +4,7 @@
 For each size (conversations in a generated message export, cached under data/benchmark/) it runs,
 each as its own process on a fresh DuckDB file, timing wall clock and peak memory (max RSS):
   load        scripts/load.py
+  load (API)  scripts/load.py on the same conversations rendered as Intercom REST API objects, JSON Lines
   start-up    dbt run selecting nothing, after a warm-up run (parse + connect: dbt's fixed cost per
               command, reported on its own)
   models      dbt build without tests (seed and models, one dbt command)
@@ -31,9 +32,51 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DBT = str(Path(sys.executable).parent / "dbt")
+
+# The generated export's conversations as Intercom REST API conversation objects (SPEC §1 C), one per
+# line: the first message is the `source`, every later one a part with its author, type and body.
+API_EXPORT_SQL = """
+copy (
+    with records as (
+        select
+            *,
+            coalesce(
+                try_cast(trim(created_at) as timestamptz), to_timestamp(try_cast(trim(created_at) as double))
+            ) as created
+        from read_csv($csv, all_varchar = true, header = true, ignore_errors = true)
+    ),
+    ordered as (
+        select *, row_number() over (partition by conversation_id order by created, message_id) as position
+        from records
+        where created is not null and sender_type is not null
+    )
+    select
+        'conversation' as type,
+        conversation_id as id,
+        epoch(min(created))::bigint as created_at,
+        arg_min(priority, position) as priority,
+        {
+            'type': 'conversation', 'id': 'source-' || conversation_id,
+            'author': {'type': arg_min(trim(sender_type), position), 'id': 'author-1'},
+            'body': arg_min(body, position)
+        } as source,
+        {
+            'type': 'conversation_part.list',
+            'conversation_parts': list({
+                'type': 'conversation_part', 'id': message_id, 'part_type': coalesce(part_type, 'comment'),
+                'created_at': epoch(created)::bigint, 'body': body,
+                'author': {'type': trim(sender_type), 'id': coalesce(assignee_id, 'author-1')}
+            } order by position) filter (where position > 1)
+        } as conversation_parts
+    from ordered
+    group by conversation_id
+) to '{out}' (format json)
+"""
 
 FLOOR_SQL = """
 create table first_response as
@@ -137,6 +180,19 @@ def export_for(size: int, cache: Path) -> Path:
     return path
 
 
+def api_export_for(export: Path) -> Path:
+    """The same conversations as Intercom API JSON Lines, rendered once beside the CSV."""
+    path = export.with_suffix(".api.jsonl")
+    if not path.exists():
+        print(f"  rendering {export.name} as Intercom API objects -> {path}", flush=True)
+        partial = path.with_suffix(".partial")
+        with duckdb.connect() as con:
+            con.execute("set TimeZone = 'UTC'")
+            con.execute(API_EXPORT_SQL.replace("{out}", str(partial).replace("'", "''")), {"csv": str(export)})
+        partial.rename(path)
+    return path
+
+
 def measure_size(size: int, cache: Path, work: Path, pandas_max: int) -> SizeResult:
     export = export_for(size, cache)
     result = SizeResult(size, csv_mb=export.stat().st_size / 1e6)
@@ -154,6 +210,12 @@ def measure_size(size: int, cache: Path, work: Path, pandas_max: int) -> SizeRes
     print(f"  {size:,} conversations: load", flush=True)
     steps["load"] = run_measured([PYTHON, "scripts/load.py", "--quiet", "--db", str(db), str(export)], env)
     result.rows = int(steps["load"].stdout.split()[1].rstrip(","))
+    api_db = work / f"bench_api_{size}.duckdb"
+    api_db.unlink(missing_ok=True)
+    api_export = api_export_for(export)
+    print(f"  {size:,} conversations: load as Intercom API JSON Lines", flush=True)
+    steps["load (API)"] = run_measured([PYTHON, "scripts/load.py", "--quiet", "--db", str(api_db), str(api_export)])
+    api_db.unlink(missing_ok=True)
     select_nothing = [DBT, "run", "--select", "tag:benchmark_selects_nothing"]
     run_measured(select_nothing, env)  # the first command after a change of profile or vars parses fully
     steps["dbt start-up"] = run_measured(select_nothing, env)
@@ -211,6 +273,7 @@ def ratio(numerator: float, denominator: float) -> str:
 def markdown(results: list[SizeResult]) -> str:
     step_names = [
         "load",
+        "load (API)",
         "dbt start-up",
         "dbt models",
         "dbt tests",
@@ -241,8 +304,9 @@ def markdown(results: list[SizeResult]) -> str:
         "| conversations | pipeline s (load + models + export) | of which dbt start-up s"
         " | pipeline minus start-up vs floor"
         " | whole pipeline incl. start-up vs pandas | models + tests s | office-hours models vs calendar models"
-        " | week 13 appended vs full models | peak MB (load / models / tests / floor) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        " | week 13 appended vs full models | API load vs CSV load"
+        " | peak MB (load / API load / models / tests / floor) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for result in results:
         steps = result.steps
@@ -250,12 +314,15 @@ def markdown(results: list[SizeResult]) -> str:
         pipeline = steps["load"].seconds + steps["dbt models"].seconds + steps["export"].seconds
         net = pipeline - startup
         versus_pandas = ratio(steps["pandas loop"].seconds, pipeline) + " faster" if "pandas loop" in steps else "-"
-        peaks = " / ".join(f"{steps[name].peak_mb:.0f}" for name in ("load", "dbt models", "dbt tests", "floor query"))
+        peaks = " / ".join(
+            f"{steps[name].peak_mb:.0f}" for name in ("load", "load (API)", "dbt models", "dbt tests", "floor query")
+        )
         lines.append(
             f"| {result.conversations:,} | {pipeline:.2f} | {startup:.2f} | {ratio(net, steps['floor query'].seconds)}"
             f" | {versus_pandas} | {steps['dbt models'].seconds + steps['dbt tests'].seconds:.2f}"
             f" | {ratio(steps['dbt models, office hours'].seconds, steps['dbt models'].seconds)}"
-            f" | {ratio(steps['dbt models, week 13 appended'].seconds, steps['dbt models'].seconds)} | {peaks} |"
+            f" | {ratio(steps['dbt models, week 13 appended'].seconds, steps['dbt models'].seconds)}"
+            f" | {ratio(steps['load (API)'].seconds, steps['load'].seconds)} | {peaks} |"
         )
     lines += [
         "",
@@ -266,6 +333,9 @@ def markdown(results: list[SizeResult]) -> str:
         "the us_office schedule applied to every conversation (business minutes to first response, to",
         'resolution and across open spans), against "dbt models" in calendar time only. "week 13 appended"',
         "builds the first 12/13 of the export, loads the rest and times the incremental `dbt build`.",
+        '"load (API)" loads the same conversations rendered as Intercom REST API objects (JSON Lines: the',
+        "source and every part with its author, type and body); it also writes a conversation row per",
+        "conversation, which the message CSV does not have.",
     ]
     return "\n".join(lines) + "\n"
 
