@@ -6,6 +6,20 @@
 {%- endmacro %}
 
 
+{#- The latest version of each record of a connector's table that keeps every version (Fivetran's
+    history mode, Airbyte's append syncs): one row per `key`, the first in `newest_first` order. -#}
+{% macro latest_versions(relation, key, newest_first) -%}
+    select *
+    from (
+        select
+            *,
+            row_number() over (partition by {{ key }} order by {{ newest_first }}) as version_rank
+        from {{ relation }}
+    ) as versions
+    where version_rank = 1
+{%- endmacro %}
+
+
 {#- Whether an Intercom body holds anything to read beyond HTML tags, `&nbsp;` and white space
     (the loader's rule for the `body` of an export); null when the body is null. -#}
 {% macro body_has_text(column) -%}
@@ -126,4 +140,59 @@
     nullif(array_join(array_sort(from_json(
         get_json_object({{ column }}, '$.{{ array_key }}[*].name'), 'array<string>'
     )), '{{ delimiter }}'), '')
+{%- endmacro %}
+
+
+{#- A connector's opening messages and parts staged as the loader's messages (the columns of
+    stg_intercom__messages). Both relations carry message_id, conversation_id, author_type, part_type,
+    body, created_at and synced_at (timestamptz), author_id, assigned_to_type, assigned_to_id,
+    current_admin_id, current_team_id, priority and intercom_record (`source` or `part`). -#}
+{% macro connector_messages(opening_messages, parts, source_file) -%}
+    {%- set columns = [
+        'message_id', 'conversation_id', 'author_type', 'part_type', 'body', 'created_at', 'synced_at',
+        'author_id', 'assigned_to_type', 'assigned_to_id', 'current_admin_id', 'current_team_id', 'priority',
+        'intercom_record'
+    ] -%}
+    with all_parts as (
+
+        select {{ columns | join(', ') }} from {{ opening_messages }}
+        union all
+        select {{ columns | join(', ') }} from {{ parts }}
+
+    ),
+
+    ordered as (
+
+        select
+            *,
+            row_number() over (partition by conversation_id order by created_at, message_id) as part_order
+        from all_parts
+
+    ),
+
+    owned as (
+
+        {{ replayed_owners('ordered') }}
+
+    )
+
+    select
+        message_id as message_key,
+        message_id,
+        conversation_id,
+        {{ intercom_sender_type('author_type') }} as sender_type,
+        {{ intercom_part_type('part_type') }} as part_type,
+        {{ body_has_text('body') }} as has_body,
+        created_at,
+        {{ connector_utc_timestamp('null') }} as export_first_response_at,
+        nullif(trim(priority), '') as priority,
+        replayed_assignee_id as assignee_id,
+        cast(null as {{ dbt.type_string() }}) as tags,
+        nullif(trim(author_id), '') as author_id,
+        replayed_team_id as team_id,
+        intercom_record,
+        '{{ source_file }}' as source_file,
+        cast(null as {{ dbt.type_bigint() }}) as source_line,
+        synced_at as loaded_at
+    from owned
 {%- endmacro %}

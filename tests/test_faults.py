@@ -103,7 +103,7 @@ def test_a_full_disk_gives_a_clear_error_and_changes_nothing(tmp_path: Path, big
 def test_database_path_that_is_a_folder_is_named(tmp_path: Path) -> None:
     run = load(tmp_path, write_export(tmp_path / "small.csv", SMALL_ROWS))
     assert run.returncode == 2
-    assert "cannot open the database" in run.stderr and "Traceback" not in run.stderr
+    assert "is a folder; expected a DuckDB database file" in run.stderr and "Traceback" not in run.stderr
 
 
 def test_a_bi_reader_holding_the_file_makes_dbt_build_fail_with_a_lock_error(tmp_path: Path) -> None:

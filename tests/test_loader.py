@@ -229,7 +229,8 @@ def test_failure_part_way_leaves_the_database_exactly_as_it_was(tmp_path: Path, 
 
     run = load(db, good, truncated)
     assert run.returncode == 2
-    assert "database unchanged" in run.stderr
+    # the damaged file is found before anything is loaded, and named (SPEC §2)
+    assert "cut.csv.gz: the gzip file ends early" in run.stderr and "nothing loaded" in run.stderr
     assert "Traceback" not in run.stderr
     assert query(db, "select * from raw.messages order by _record_key") == before
     assert query(db, "select count(*) from raw.load_files") == [(1,)]

@@ -41,23 +41,12 @@ intercom_figures as (
 
 ),
 
-messages as (
+completeness as (
 
     select
         conversation_id,
-        intercom_record
-    from {{ intercom_staged('messages') }}
-    where intercom_record = 'part'
-
-),
-
-parts_loaded as (
-
-    select
-        conversation_id,
-        count(*) as parts_loaded
-    from messages
-    group by conversation_id
+        parts_loaded
+    from {{ ref('int_conversations_completeness') }}
 
 ),
 
@@ -77,7 +66,7 @@ compared as (
         conversations.sla_clock,
         conversations.sla_status,
         conversations.business_hours_sla_status,
-        coalesce(parts_loaded.parts_loaded, 0) as parts_loaded,
+        coalesce(completeness.parts_loaded, 0) as parts_loaded,
         case intercom_figures.intercom_sla_status
             when 'hit' then 'met'
             when 'missed' then 'breached'
@@ -86,8 +75,8 @@ compared as (
     from intercom_figures
     inner join conversations
         on intercom_figures.conversation_id = conversations.conversation_id
-    left join parts_loaded
-        on intercom_figures.conversation_id = parts_loaded.conversation_id
+    left join completeness
+        on intercom_figures.conversation_id = completeness.conversation_id
 
 ),
 

@@ -23,20 +23,10 @@ conversation_records as (
 
 ),
 
-conversation_versions as (
-
-    select
-        *,
-        row_number() over (partition by id order by updated_at desc, _airbyte_extracted_at desc) as version_rank
-    from conversation_records
-
-),
-
 latest_conversations as (
 
-    select *
-    from conversation_versions
-    where version_rank = 1
+    -- every synced version is kept; the latest one is the conversation
+    {{ latest_versions('conversation_records', 'id', 'updated_at desc, _airbyte_extracted_at desc') }}
 
 ),
 

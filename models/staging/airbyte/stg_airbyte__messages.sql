@@ -35,59 +35,30 @@ part_records as (
 
 ),
 
-conversation_versions as (
+latest_conversations as (
 
     -- append syncs keep every version of a conversation; the latest one is the conversation
-    select
-        *,
-        row_number() over (partition by id order by updated_at desc, _airbyte_extracted_at desc) as version_rank
-    from conversation_records
+    {{ latest_versions('conversation_records', 'id', 'updated_at desc, _airbyte_extracted_at desc') }}
+
+),
+
+latest_parts as (
+
+    {{ latest_versions('part_records', 'id', 'updated_at desc, _airbyte_extracted_at desc') }}
 
 ),
 
 conversations as (
 
     select
-        cast(id as {{ dbt.type_string() }}) as conversation_id,
-        created_at,
         priority,
         source,
-        _airbyte_extracted_at,
+        cast(id as {{ dbt.type_string() }}) as conversation_id,
+        {{ epoch_text_to_timestamp('created_at') }} as created_at,
+        {{ connector_utc_timestamp('_airbyte_extracted_at') }} as synced_at,
         cast(admin_assignee_id as {{ dbt.type_string() }}) as current_admin_id,
         cast(team_assignee_id as {{ dbt.type_string() }}) as current_team_id
-    from conversation_versions
-    where version_rank = 1
-
-),
-
-part_versions as (
-
-    select
-        *,
-        row_number() over (partition by id order by updated_at desc, _airbyte_extracted_at desc) as version_rank
-    from part_records
-
-),
-
-parts as (
-
-    select
-        cast(part_versions.id as {{ dbt.type_string() }}) as message_id,
-        conversations.conversation_id,
-        part_versions.part_type,
-        part_versions.body,
-        part_versions.created_at,
-        part_versions._airbyte_extracted_at,
-        conversations.current_admin_id,
-        conversations.current_team_id,
-        {{ json_path_text('part_versions.author', ['type']) }} as author_type,
-        {{ json_path_text('part_versions.author', ['id']) }} as author_id,
-        {{ json_path_text('part_versions.assigned_to', ['type']) }} as assigned_to_type,
-        {{ json_path_text('part_versions.assigned_to', ['id']) }} as assigned_to_id
-    from part_versions
-    inner join conversations
-        on cast(part_versions.conversation_id as {{ dbt.type_string() }}) = conversations.conversation_id
-    where part_versions.version_rank = 1
+    from latest_conversations
 
 ),
 
@@ -96,7 +67,7 @@ opening_messages as (
     select
         conversation_id,
         created_at,
-        _airbyte_extracted_at,
+        synced_at,
         current_admin_id,
         current_team_id,
         priority,
@@ -112,80 +83,32 @@ opening_messages as (
 
 ),
 
-all_parts as (
+parts as (
 
     select
-        message_id,
-        conversation_id,
-        author_type,
-        part_type,
-        body,
-        created_at,
-        author_id,
-        assigned_to_type,
-        _airbyte_extracted_at,
-        current_admin_id,
-        current_team_id,
-        assigned_to_id,
-        priority,
-        intercom_record
-    from opening_messages
-    union all
-    select
-        message_id,
-        conversation_id,
-        author_type,
-        part_type,
-        body,
-        created_at,
-        author_id,
-        assigned_to_type,
-        _airbyte_extracted_at,
-        current_admin_id,
-        current_team_id,
-        assigned_to_id,
+        conversations.conversation_id,
+        conversations.current_admin_id,
+        conversations.current_team_id,
+        latest_parts.part_type,
+        latest_parts.body,
+        'part' as intercom_record,
+        cast(latest_parts.id as {{ dbt.type_string() }}) as message_id,
         cast(null as {{ dbt.type_string() }}) as priority,
-        'part' as intercom_record
-    from parts
-
-),
-
-ordered as (
-
-    select
-        *,
-        row_number() over (partition by conversation_id order by created_at, message_id) as part_order
-    from all_parts
-
-),
-
-owned as (
-
-    {{ replayed_owners('ordered') }}
+        {{ epoch_text_to_timestamp('latest_parts.created_at') }} as created_at,
+        {{ connector_utc_timestamp('latest_parts._airbyte_extracted_at') }} as synced_at,
+        {{ json_path_text('latest_parts.author', ['type']) }} as author_type,
+        {{ json_path_text('latest_parts.author', ['id']) }} as author_id,
+        {{ json_path_text('latest_parts.assigned_to', ['type']) }} as assigned_to_type,
+        {{ json_path_text('latest_parts.assigned_to', ['id']) }} as assigned_to_id
+    from latest_parts
+    inner join conversations
+        on cast(latest_parts.conversation_id as {{ dbt.type_string() }}) = conversations.conversation_id
 
 ),
 
 final as (
 
-    select
-        message_id as message_key,
-        message_id,
-        conversation_id,
-        {{ intercom_sender_type('author_type') }} as sender_type,
-        {{ intercom_part_type('part_type') }} as part_type,
-        {{ body_has_text('body') }} as has_body,
-        {{ epoch_text_to_timestamp('created_at') }} as created_at,
-        {{ connector_utc_timestamp('null') }} as export_first_response_at,
-        nullif(trim(priority), '') as priority,
-        replayed_assignee_id as assignee_id,
-        cast(null as {{ dbt.type_string() }}) as tags,
-        nullif(trim(author_id), '') as author_id,
-        replayed_team_id as team_id,
-        intercom_record,
-        'airbyte: conversation_parts' as source_file,
-        cast(null as {{ dbt.type_bigint() }}) as source_line,
-        {{ connector_utc_timestamp('_airbyte_extracted_at') }} as loaded_at
-    from owned
+    {{ connector_messages('opening_messages', 'parts', 'airbyte: conversation_parts') }}
 
 )
 

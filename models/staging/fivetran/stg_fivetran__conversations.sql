@@ -48,20 +48,18 @@ tags as (
 
 ),
 
-conversation_versions as (
+newest_versions as (
 
-    select
-        *,
-        row_number() over (partition by id order by updated_at desc, _fivetran_synced desc) as version_rank
-    from conversation_history
+    -- every synced version is kept; the latest one is the conversation
+    {{ latest_versions('conversation_history', 'id', 'updated_at desc, _fivetran_synced desc') }}
 
 ),
 
 latest_conversations as (
 
     select *
-    from conversation_versions
-    where version_rank = 1 and not coalesce(is_deleted, false)
+    from newest_versions
+    where not coalesce(is_deleted, false)
 
 ),
 

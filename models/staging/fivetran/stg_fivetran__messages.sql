@@ -44,160 +44,85 @@ part_history as (
 
 ),
 
-conversation_versions as (
+latest_conversations as (
 
     -- history mode keeps every version of a conversation; the latest one is the conversation
-    select
-        *,
-        row_number() over (partition by id order by updated_at desc, _fivetran_synced desc) as version_rank
-    from conversation_history
+    {{ latest_versions('conversation_history', 'id', 'updated_at desc, _fivetran_synced desc') }}
+
+),
+
+latest_parts as (
+
+    {{ latest_versions('part_history', 'id', 'updated_at desc, _fivetran_synced desc') }}
 
 ),
 
 conversations as (
 
     select
-        cast(id as {{ dbt.type_string() }}) as conversation_id,
-        created_at,
         priority,
         source_id,
         source_author_id,
         source_author_type,
         source_body,
-        _fivetran_synced,
+        cast(id as {{ dbt.type_string() }}) as conversation_id,
+        {{ connector_utc_timestamp('created_at') }} as created_at,
+        {{ connector_utc_timestamp('_fivetran_synced') }} as synced_at,
         case when assignee_type = 'admin' then cast(assignee_id as {{ dbt.type_string() }}) end as current_admin_id,
         case when assignee_type = 'team' then cast(assignee_id as {{ dbt.type_string() }}) end as current_team_id
-    from conversation_versions
-    where version_rank = 1 and not coalesce(is_deleted, false)
-
-),
-
-part_versions as (
-
-    select
-        *,
-        row_number() over (partition by id order by updated_at desc, _fivetran_synced desc) as version_rank
-    from part_history
-
-),
-
-parts as (
-
-    select
-        cast(part_versions.id as {{ dbt.type_string() }}) as message_id,
-        conversations.conversation_id,
-        part_versions.author_type,
-        part_versions.part_type,
-        part_versions.body,
-        part_versions.created_at,
-        part_versions.author_id,
-        part_versions.assigned_to_type,
-        part_versions._fivetran_synced,
-        conversations.current_admin_id,
-        conversations.current_team_id,
-        cast(part_versions.assigned_to_id as {{ dbt.type_string() }}) as assigned_to_id
-    from part_versions
-    inner join conversations
-        on cast(part_versions.conversation_id as {{ dbt.type_string() }}) = conversations.conversation_id
-    where part_versions.version_rank = 1 and not coalesce(part_versions.is_deleted, false)
+    from latest_conversations
+    where not coalesce(is_deleted, false)
 
 ),
 
 opening_messages as (
 
     select
-        'source:' || coalesce(cast(source_id as {{ dbt.type_string() }}), conversation_id) as message_id,
         conversation_id,
-        source_author_type as author_type,
-        'comment' as part_type,
-        source_body as body,
         created_at,
-        source_author_id as author_id,
-        cast(null as {{ dbt.type_string() }}) as assigned_to_type,
-        _fivetran_synced,
+        synced_at,
         current_admin_id,
         current_team_id,
-        cast(null as {{ dbt.type_string() }}) as assigned_to_id,
         priority,
-        'source' as intercom_record
+        source_author_type as author_type,
+        source_body as body,
+        'comment' as part_type,
+        'source' as intercom_record,
+        'source:' || coalesce(cast(source_id as {{ dbt.type_string() }}), conversation_id) as message_id,
+        cast(source_author_id as {{ dbt.type_string() }}) as author_id,
+        cast(null as {{ dbt.type_string() }}) as assigned_to_type,
+        cast(null as {{ dbt.type_string() }}) as assigned_to_id
     from conversations
 
 ),
 
-all_parts as (
+parts as (
 
     select
-        message_id,
-        conversation_id,
-        author_type,
-        part_type,
-        body,
-        created_at,
-        author_id,
-        assigned_to_type,
-        _fivetran_synced,
-        current_admin_id,
-        current_team_id,
-        assigned_to_id,
-        priority,
-        intercom_record
-    from opening_messages
-    union all
-    select
-        message_id,
-        conversation_id,
-        author_type,
-        part_type,
-        body,
-        created_at,
-        author_id,
-        assigned_to_type,
-        _fivetran_synced,
-        current_admin_id,
-        current_team_id,
-        assigned_to_id,
+        conversations.conversation_id,
+        conversations.current_admin_id,
+        conversations.current_team_id,
+        latest_parts.author_type,
+        latest_parts.part_type,
+        latest_parts.body,
+        latest_parts.assigned_to_type,
+        'part' as intercom_record,
+        cast(latest_parts.id as {{ dbt.type_string() }}) as message_id,
+        cast(latest_parts.author_id as {{ dbt.type_string() }}) as author_id,
+        cast(latest_parts.assigned_to_id as {{ dbt.type_string() }}) as assigned_to_id,
         cast(null as {{ dbt.type_string() }}) as priority,
-        'part' as intercom_record
-    from parts
-
-),
-
-ordered as (
-
-    select
-        *,
-        row_number() over (partition by conversation_id order by created_at, message_id) as part_order
-    from all_parts
-
-),
-
-owned as (
-
-    {{ replayed_owners('ordered') }}
+        {{ connector_utc_timestamp('latest_parts.created_at') }} as created_at,
+        {{ connector_utc_timestamp('latest_parts._fivetran_synced') }} as synced_at
+    from latest_parts
+    inner join conversations
+        on cast(latest_parts.conversation_id as {{ dbt.type_string() }}) = conversations.conversation_id
+    where not coalesce(latest_parts.is_deleted, false)
 
 ),
 
 final as (
 
-    select
-        message_id as message_key,
-        message_id,
-        conversation_id,
-        {{ intercom_sender_type('author_type') }} as sender_type,
-        {{ intercom_part_type('part_type') }} as part_type,
-        {{ body_has_text('body') }} as has_body,
-        {{ connector_utc_timestamp('created_at') }} as created_at,
-        {{ connector_utc_timestamp('null') }} as export_first_response_at,
-        nullif(trim(priority), '') as priority,
-        replayed_assignee_id as assignee_id,
-        cast(null as {{ dbt.type_string() }}) as tags,
-        nullif(trim(cast(author_id as {{ dbt.type_string() }})), '') as author_id,
-        replayed_team_id as team_id,
-        intercom_record,
-        'fivetran: conversation_part_history' as source_file,
-        cast(null as {{ dbt.type_bigint() }}) as source_line,
-        {{ connector_utc_timestamp('_fivetran_synced') }} as loaded_at
-    from owned
+    {{ connector_messages('opening_messages', 'parts', 'fivetran: conversation_part_history') }}
 
 )
 

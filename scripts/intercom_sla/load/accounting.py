@@ -6,7 +6,22 @@ from dataclasses import dataclass
 
 import duckdb
 
-INSERT_MESSAGES_SQL = """
+
+def one_copy_per_key(name: str, order: str) -> str:
+    """CTEs keeping one record of `keyed` per record_key, the first in `order`, as `name`."""
+    return f"""repeated_keys as (
+    select record_key from keyed group by record_key having count(*) > 1
+),
+{name} as (
+    -- ranking only the few repeated keys is much cheaper than a window over every row
+    select * from keyed where record_key not in (select record_key from repeated_keys)
+    union all
+    select * from keyed where record_key in (select record_key from repeated_keys)
+    qualify row_number() over (partition by record_key order by {order}) = 1
+)"""
+
+
+INSERT_MESSAGES_SQL = f"""
 insert into raw.messages (
     message_id, conversation_id, sender_type, part_type, created_at, first_response_at, priority, assignee_id,
     tags, has_body, author_id, team_id, from_ai_agent, _extra_columns, _record_key, _source_file, _source_line,
@@ -32,16 +47,7 @@ with keyed as (
     from typed
     where reject_reason is null
 ),
-repeated_keys as (
-    select record_key from keyed group by record_key having count(*) > 1
-),
-first_copies as (
-    -- ranking only the few repeated keys is much cheaper than a window over every row
-    select * from keyed where record_key not in (select record_key from repeated_keys)
-    union all
-    select * from keyed where record_key in (select record_key from repeated_keys)
-    qualify row_number() over (partition by record_key order by record_index) = 1
-)
+{one_copy_per_key("first_copies", "record_index")}
 select
     message_id, conversation_id, sender_type, part_type, created_at_parsed, first_response_at_parsed,
     priority, assignee_id, tags, has_body_parsed, author_id, team_id, ai_agent_parsed, extra_columns, record_key,
@@ -51,23 +57,14 @@ where not exists (select 1 from raw.messages as loaded where loaded._record_key 
 """
 
 # The latest record of each conversation in this file; identical to the stored row means duplicate.
-STAGE_CONVERSATIONS_SQL = """
+STAGE_CONVERSATIONS_SQL = f"""
 create or replace temp table conversation_candidates as
 with keyed as (
     select *, trim(conversation_id) as record_key
     from typed
     where reject_reason is null
 ),
-repeated_keys as (
-    select record_key from keyed group by record_key having count(*) > 1
-),
-latest_copies as (
-    -- ranking only the few repeated conversations is much cheaper than a window over every row
-    select * from keyed where record_key not in (select record_key from repeated_keys)
-    union all
-    select * from keyed where record_key in (select record_key from repeated_keys)
-    qualify row_number() over (partition by record_key order by record_index desc) = 1
-),
+{one_copy_per_key("latest_copies", "record_index desc")},
 latest as (
     select
         *,

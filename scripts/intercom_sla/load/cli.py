@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 import zoneinfo
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -14,6 +15,7 @@ from export_parquet import export_raw_tables
 
 from .errors import LoadError
 from .runner import load
+from .validation import TimestampWindow
 
 
 def time_zone(name: str) -> str:
@@ -24,6 +26,13 @@ def time_zone(name: str) -> str:
             f"unknown IANA time zone {name!r} (for example UTC or Europe/Berlin)"
         ) from None
     return name
+
+
+def utc_date(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -71,6 +80,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="after the load, also write the raw tables to DIR/<table>/data.parquet (for Spark; see "
         "scripts/export_parquet.py)",
     )
+    parser.add_argument(
+        "--earliest",
+        type=utc_date,
+        metavar="YYYY-MM-DD",
+        help="earliest plausible timestamp (default 2000-01-01); earlier ones are rejected with their reason",
+    )
+    parser.add_argument(
+        "--latest",
+        type=utc_date,
+        metavar="YYYY-MM-DD",
+        help="latest plausible timestamp (default: one day after the load); later ones are rejected",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary line and errors")
     parser.add_argument(
         "files",
@@ -86,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     try:
-        counts = load(args.db, args.files, args.assume_tz, args.memory_limit, args.columns)
+        default = TimestampWindow.default(datetime.now(UTC))
+        window = TimestampWindow(args.earliest or default.earliest, args.latest or default.latest)
+        counts = load(args.db, args.files, args.assume_tz, args.memory_limit, args.columns, window)
     except LoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

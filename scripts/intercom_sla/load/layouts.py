@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import connector_streams, intercom_api
+from .compression import is_gzip, verify_gzip
 from .connector_streams import Stream
 from .errors import KNOWN_LAYOUTS, LoadError
 from .message_csv import inspect_csv_header
@@ -64,6 +65,8 @@ def is_json_export(path: Path, line: str) -> bool:
 def inspect_export(path: Path, mapping: dict[str, str] | None = None) -> ExportFile:
     """Recognise the export kind and check its header before anything is loaded."""
     line = first_line(path)
+    if is_gzip(path):
+        verify_gzip(path)
     if not line.strip():
         raise LoadError(f"{path}: line 1: no header row; cannot tell the layout. The loader reads {KNOWN_LAYOUTS}")
     if is_json_export(path, line):

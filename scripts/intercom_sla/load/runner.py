@@ -6,6 +6,7 @@ import contextlib
 import logging
 import sys
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -22,12 +23,13 @@ from .accounting import (
 )
 from .completeness import report_incomplete_conversations
 from .conversation_export import json_incoming_sql, json_key_present, malformed_json_error, missing_keys
+from .database import check_database_path, connect
 from .errors import KNOWN_LAYOUTS, LoadError
 from .layouts import ExportFile, export_files, inspect_export
 from .message_csv import MAX_LINE_BYTES, csv_incoming_sql, read_column_mapping, reject_malformed_lines
 from .progress import query_progress
 from .schema import SCHEMA_SQL
-from .validation import CONVERSATIONS, MESSAGES, ExportKind, typed_records_sql
+from .validation import CONVERSATIONS, MESSAGES, ExportKind, TimestampWindow, typed_records_sql
 
 log = logging.getLogger("load")
 
@@ -78,6 +80,7 @@ def account_records(
     con: duckdb.DuckDBPyConnection,
     export: ExportFile,
     parameters: dict,
+    window: TimestampWindow,
     rejects_table: str | None,
     bar: tqdm,
 ) -> Counts:
@@ -91,7 +94,8 @@ def account_records(
 
     bar.set_postfix_str("validating")
     con.execute(
-        f"create or replace temp table typed as {typed_records_sql(export, line_map)}", {"first_rowid": first_rowid}
+        f"create or replace temp table typed as {typed_records_sql(export, line_map)}",
+        {"first_rowid": first_rowid, **window.parameters()},
     )
     # a JSON export keeps each record as read; rows mapped from Intercom objects keep what they were mapped to
     record_sql = "incoming.record_json::varchar" if export.is_json and not export.derived else "to_json(incoming)"
@@ -126,10 +130,17 @@ def account_records(
     return counts
 
 
-def load_file(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: int, load_id: str, bar: tqdm) -> Counts:
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    export: ExportFile,
+    file_number: int,
+    load_id: str,
+    window: TimestampWindow,
+    bar: tqdm,
+) -> Counts:
     parameters = {"load_id": load_id, "source_file": str(export.path)}
     if export.kind is None:
-        return load_intercom_objects(con, export, parameters, bar)
+        return load_intercom_objects(con, export, parameters, window, bar)
     rejects_table = None
     with query_progress(con, bar, export.path.stat().st_size):
         if export.is_json:
@@ -137,17 +148,19 @@ def load_file(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: i
             require_keys(con, export, "incoming", REQUIRED_CONVERSATION_EXPORT_KEYS)
         else:
             rejects_table = read_csv_incoming(con, export, file_number)
-    return account_records(con, export, parameters, rejects_table, bar)
+    return account_records(con, export, parameters, window, rejects_table, bar)
 
 
-def load_intercom_objects(con: duckdb.DuckDBPyConnection, export: ExportFile, parameters: dict, bar: tqdm) -> Counts:
+def load_intercom_objects(
+    con: duckdb.DuckDBPyConnection, export: ExportFile, parameters: dict, window: TimestampWindow, bar: tqdm
+) -> Counts:
     """Intercom API objects and connector streams: message rows and conversation rows, each accounted for."""
     if export.stream is connector_streams.PARTS_STREAM:
         with query_progress(con, bar, export.path.stat().st_size):
             read_json(con, export, connector_streams.part_objects_sql())
         require_keys(con, export, "part_objects", REQUIRED_PART_KEYS)
         con.execute(connector_streams.part_messages_sql())
-        return account_records(con, derived_export(export, MESSAGES), parameters, None, bar)
+        return account_records(con, derived_export(export, MESSAGES), parameters, window, None, bar)
     with query_progress(con, bar, export.path.stat().st_size):
         read_json(con, export, intercom_api.conversation_objects_sql(export.paged))
     require_keys(con, export, "conversation_objects", REQUIRED_CONVERSATION_KEYS)
@@ -158,7 +171,7 @@ def load_intercom_objects(con: duckdb.DuckDBPyConnection, export: ExportFile, pa
         (CONVERSATIONS, intercom_api.conversation_rows_sql()),
     ):
         con.execute(sql)
-        counts += account_records(con, derived_export(export, kind), parameters, None, bar)
+        counts += account_records(con, derived_export(export, kind), parameters, window, None, bar)
     return counts
 
 
@@ -166,24 +179,16 @@ def derived_export(export: ExportFile, kind: ExportKind) -> ExportFile:
     return ExportFile(export.path, kind, [], is_json=True, dialect=export.dialect, derived=True)
 
 
-def connect(db_path: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
-    if db_path.parent and not db_path.parent.exists():
-        raise LoadError(f"{db_path}: the folder {db_path.parent} does not exist")
-    try:
-        # beyond the limit DuckDB spills to <db>.tmp instead of growing without bound
-        return duckdb.connect(str(db_path), config={"memory_limit": memory_limit})
-    except duckdb.IOException as error:
-        message = str(error).splitlines()[0]
-        if "lock" in message.lower():
-            raise LoadError(
-                f"{db_path}: the database is in use by another process; retry when it finishes ({message})"
-            ) from None
-        raise LoadError(f"{db_path}: cannot open the database ({message})") from None
-
-
 def load(
-    db_path: Path, files: list[Path], assume_tz: str, memory_limit: str = "4GB", column_mapping: Path | None = None
+    db_path: Path,
+    files: list[Path],
+    assume_tz: str,
+    memory_limit: str = "4GB",
+    column_mapping: Path | None = None,
+    window: TimestampWindow | None = None,
 ) -> Counts:
+    window = window or TimestampWindow.default(datetime.now(UTC))
+    check_database_path(db_path)
     mapping = read_column_mapping(column_mapping) if column_mapping else {}
     exports = [inspect_export(path, mapping) for path in export_files(files)]
     con = connect(db_path, memory_limit)
@@ -200,7 +205,7 @@ def load(
                 bar.set_postfix_str("reading")
                 time_zone = export.time_zone or assume_tz
                 con.execute("set TimeZone = $tz", {"tz": time_zone})
-                counts = load_file(con, export, file_number, load_id, bar)
+                counts = load_file(con, export, file_number, load_id, window, bar)
                 bar.set_postfix_str("done")
                 kind = export.kind.name if export.kind else "intercom_api"
                 con.execute(

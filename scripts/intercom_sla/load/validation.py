@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -84,9 +85,31 @@ def timestamp_checks(column: str, required: bool) -> tuple[Check, ...]:
         f"not {empty(column)} and {column}_parsed is null",
         f"'cannot read ''' || {column} || ''' as a timestamp; {TIMESTAMP_EXPECTATION}'",
     )
+    # SPEC §1: `infinity`, and any instant outside the window the load was given, is not a real time
+    implausible = Check(
+        column,
+        f"{column}_parsed < $earliest or {column}_parsed > $latest",
+        f"'''' || trim({column}) || ''' is outside the plausible window ' || strftime($earliest, '%Y-%m-%d')"
+        " || ' to ' || strftime($latest, '%Y-%m-%d') || ' (UTC); widen it with --earliest / --latest'",
+    )
     if not required:
-        return (unreadable,)
-    return (Check(column, empty(column), f"'empty; {TIMESTAMP_EXPECTATION}'"), unreadable)
+        return (unreadable, implausible)
+    return (Check(column, empty(column), f"'empty; {TIMESTAMP_EXPECTATION}'"), unreadable, implausible)
+
+
+@dataclass(frozen=True)
+class TimestampWindow:
+    """The instants a load accepts (SPEC §1): by default 2000-01-01 to one day after the load."""
+
+    earliest: datetime
+    latest: datetime
+
+    @classmethod
+    def default(cls, now: datetime) -> TimestampWindow:
+        return cls(datetime(2000, 1, 1, tzinfo=UTC), now + timedelta(days=1))
+
+    def parameters(self) -> dict[str, datetime]:
+        return {"earliest": self.earliest, "latest": self.latest}
 
 
 def one_of_check(column: str, values: tuple[str, ...], required: bool) -> Check:
