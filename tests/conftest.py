@@ -25,7 +25,7 @@ class Run:
     stderr: str
 
     def counts(self) -> dict[str, int]:
-        """Parse the loader's 'read N, loaded L, duplicates D, rejected R' line."""
+        """Parse the loader's 'read N, loaded L, superseded S, duplicates D, rejected R' line."""
         line = next(line for line in self.stdout.splitlines() if line.startswith("read "))
         return {word: int(number) for number, word in (part.split()[::-1] for part in line.split(", "))}
 
@@ -59,9 +59,9 @@ def query(db: Path, sql: str, parameters: list | None = None) -> list[tuple]:
 
 
 def assert_every_record_accounted_for(run: Run, db: Path) -> None:
-    """N = L + D + R on the summary line, and the raw tables hold exactly what it says."""
+    """N = L + S + D + R on the summary line, and the raw tables hold exactly what it says."""
     counts = run.counts()
-    assert counts["read"] == counts["loaded"] + counts["duplicates"] + counts["rejected"]
+    assert counts["read"] == counts["loaded"] + counts["superseded"] + counts["duplicates"] + counts["rejected"]
     stored = query(
         db,
         "select (select count(*) from raw.messages) + (select count(*) from raw.conversations),"

@@ -1,5 +1,5 @@
 """Fuzzed and malformed input (issue 5): the loader never shows a traceback, explains itself in one
-line naming the file, and every record it reads is loaded, a duplicate or a reject (N = L + D + R)."""
+line naming the file, and every record it reads is loaded, superseded, a duplicate or a reject (N = L + S + D + R)."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ def test_size_flag_and_loader_accounting(tmp_path: Path) -> None:
     generate(export, "--conversations", "1000")
     run = load(tmp_path / "db.duckdb", export)
     counts = run.counts()
-    assert counts["read"] == counts["loaded"] + counts["duplicates"] + counts["rejected"]
+    assert counts["read"] == counts["loaded"] + counts["superseded"] + counts["duplicates"] + counts["rejected"]
     assert 4000 < counts["read"] < 5500  # ~4.6 rows per conversation
     assert counts["duplicates"] > 0 and counts["rejected"] == 2  # one pair of broken rows per 1,000
 
@@ -61,7 +61,7 @@ def test_conversation_export_in_every_format_loads_the_same(tmp_path: Path) -> N
         assert run.returncode == 0, run.stderr
         counts.append(load(tmp_path / f"{suffix}.duckdb", export).counts())
     # 200 of the month plus the 50 message conversations the export overlaps
-    assert counts == [{"read": 250, "loaded": 250, "duplicates": 0, "rejected": 0}] * 3
+    assert counts == [{"read": 250, "loaded": 250, "superseded": 0, "duplicates": 0, "rejected": 0}] * 3
 
 
 def test_message_export_carries_state_events(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ def rejects(db: Path) -> list[tuple]:
 def test_help_explains_the_command() -> None:
     run = run_script("load.py", "--help")
     assert run.returncode == 0
-    assert "read N, loaded L, duplicates D, rejected R" in " ".join(run.stdout.replace("'", "").split())
+    assert "read N, loaded L, superseded S, duplicates D, rejected R" in " ".join(run.stdout.replace("'", "").split())
     assert "--assume-tz" in run.stdout
 
 
@@ -56,7 +56,7 @@ def test_unparseable_timestamp_is_rejected_with_its_line(tmp_path: Path, db: Pat
     export = write_export(tmp_path / "e.csv", [*GOOD_ROWS, "c2,m3,31/02/2026 10:00,user,comment,,,"])
     run = load(db, export)
     assert run.returncode == 0
-    assert run.counts() == {"read": 3, "loaded": 2, "duplicates": 0, "rejected": 1}
+    assert run.counts() == {"read": 3, "loaded": 2, "superseded": 0, "duplicates": 0, "rejected": 1}
     [(line, column, reason)] = rejects(db)
     assert (line, column) == (4, "created_at")
     assert "31/02/2026 10:00" in reason and "ISO 8601" in reason
@@ -65,7 +65,7 @@ def test_unparseable_timestamp_is_rejected_with_its_line(tmp_path: Path, db: Pat
 def test_unknown_sender_type_is_rejected_with_its_line(tmp_path: Path, db: Path) -> None:
     export = write_export(tmp_path / "e.csv", ["c2,m3,2026-01-05T09:00:00Z,system,comment,,,", *GOOD_ROWS])
     run = load(db, export)
-    assert run.counts() == {"read": 3, "loaded": 2, "duplicates": 0, "rejected": 1}
+    assert run.counts() == {"read": 3, "loaded": 2, "superseded": 0, "duplicates": 0, "rejected": 1}
     [(line, column, reason)] = rejects(db)
     assert (line, column) == (2, "sender_type")
     assert "'system'" in reason and "expected one of user, lead, contact, admin, teammate, bot" in reason
@@ -84,7 +84,7 @@ def test_empty_required_values_and_epoch_milliseconds_are_rejected(tmp_path: Pat
         ],
     )
     run = load(db, export)
-    assert run.counts() == {"read": 4, "loaded": 0, "duplicates": 0, "rejected": 4}
+    assert run.counts() == {"read": 4, "loaded": 0, "superseded": 0, "duplicates": 0, "rejected": 4}
     assert [(line, column) for line, column, _ in rejects(db)] == [
         (2, "conversation_id"),
         (3, "created_at"),
@@ -96,8 +96,8 @@ def test_empty_required_values_and_epoch_milliseconds_are_rejected(tmp_path: Pat
 def test_the_same_file_twice_is_counted_once(tmp_path: Path, db: Path) -> None:
     export = write_export(tmp_path / "e.csv", GOOD_ROWS)
     first, second = load(db, export), load(db, export)
-    assert first.counts() == {"read": 2, "loaded": 2, "duplicates": 0, "rejected": 0}
-    assert second.counts() == {"read": 2, "loaded": 0, "duplicates": 2, "rejected": 0}
+    assert first.counts() == {"read": 2, "loaded": 2, "superseded": 0, "duplicates": 0, "rejected": 0}
+    assert second.counts() == {"read": 2, "loaded": 0, "superseded": 0, "duplicates": 2, "rejected": 0}
     assert len(messages(db)) == 2
 
 
@@ -108,7 +108,7 @@ def test_overlapping_weekly_exports_add_nothing_twice(tmp_path: Path, db: Path) 
         ["c2,m3,2026-01-09T09:00:00Z,user,comment,,,", "c2,m4,2026-01-12T09:00:00Z,admin,comment,a2,,"],
     )
     run = load(db, week1, week2)
-    assert run.counts() == {"read": 5, "loaded": 4, "duplicates": 1, "rejected": 0}
+    assert run.counts() == {"read": 5, "loaded": 4, "superseded": 0, "duplicates": 1, "rejected": 0}
     assert [row[0] for row in messages(db)].count("m3") == 1
 
 
@@ -121,13 +121,13 @@ def test_rows_without_message_id_are_keyed_by_their_content(tmp_path: Path, db: 
         "c1,,1767603600,user,comment,,,",
     ]
     run = load(db, write_export(tmp_path / "e.csv", rows))
-    assert run.counts() == {"read": 4, "loaded": 2, "duplicates": 2, "rejected": 0}
+    assert run.counts() == {"read": 4, "loaded": 2, "superseded": 0, "duplicates": 2, "rejected": 0}
 
 
 def test_bom_and_crlf_load_with_clean_column_names(tmp_path: Path, db: Path) -> None:
     export = write_export(tmp_path / "e.csv", GOOD_ROWS, bom=True, newline="\r\n")
     run = load(db, export)
-    assert run.counts() == {"read": 2, "loaded": 2, "duplicates": 0, "rejected": 0}
+    assert run.counts() == {"read": 2, "loaded": 2, "superseded": 0, "duplicates": 0, "rejected": 0}
     assert query(db, "select conversation_id, tags from raw.messages order by message_id") == [
         ("c1", "billing"),
         ("c1", None),
@@ -141,7 +141,7 @@ def test_quoted_commas_and_newlines_stay_inside_their_field(tmp_path: Path, db: 
         "c1,m2,2026-01-05T09:05:00Z,admin,,thanks",
     ]
     run = load(db, write_export(tmp_path / "e.csv", rows, header=header, newline="\r\n"))
-    assert run.counts() == {"read": 2, "loaded": 2, "duplicates": 0, "rejected": 0}
+    assert run.counts() == {"read": 2, "loaded": 2, "superseded": 0, "duplicates": 0, "rejected": 0}
     tags, extra = query(db, "select tags, _extra_columns from raw.messages where message_id = 'm1'")[0]
     assert tags == "billing,urgent"
     assert '"subject":"Hello, I have\\r\\na \\"problem\\""' in extra
@@ -156,7 +156,7 @@ def test_only_whether_a_body_was_empty_is_kept_never_its_text(tmp_path: Path, db
         "c1,m4,2026-01-05T09:07:00Z,admin,note,",
     ]
     run = load(db, write_export(tmp_path / "e.csv", rows, header=header))
-    assert run.counts() == {"read": 4, "loaded": 4, "duplicates": 0, "rejected": 0}
+    assert run.counts() == {"read": 4, "loaded": 4, "superseded": 0, "duplicates": 0, "rejected": 0}
     stored = query(db, "select message_id, has_body, _extra_columns from raw.messages order by message_id")
     assert stored == [("m1", True, None), ("m2", False, None), ("m3", True, None), ("m4", False, None)]
     without_body = write_export(tmp_path / "plain.csv", ["c2,m5,2026-01-05T09:00:00Z,user,comment"], header=header[:-5])
@@ -172,7 +172,7 @@ def test_malformed_line_is_rejected_and_the_rest_loads(tmp_path: Path, db: Path)
         "c3,m8,2026-01-05T09:04:00Z",
     ]
     run = load(db, write_export(tmp_path / "e.csv", rows))
-    assert run.counts() == {"read": 4, "loaded": 2, "duplicates": 0, "rejected": 2}
+    assert run.counts() == {"read": 4, "loaded": 2, "superseded": 0, "duplicates": 0, "rejected": 2}
     assert [(line, column) for line, column, _ in rejects(db)] == [(3, None), (5, None)]
     assert "too many columns" in rejects(db)[0][2]
     assert query(db, "select message_id, _source_line from raw.messages order by _source_line") == [

@@ -30,7 +30,7 @@ def test_csv_conversation_export_is_recognised_and_loaded(tmp_path: Path, db: Pa
         header=HEADER,
     )
     run = load(db, export)
-    assert run.counts() == {"read": 2, "loaded": 2, "duplicates": 0, "rejected": 0}
+    assert run.counts() == {"read": 2, "loaded": 2, "superseded": 0, "duplicates": 0, "rejected": 0}
     assert "conversations export" in run.stderr
     assert stored(db) == {
         "p-1": (
@@ -65,7 +65,7 @@ def test_json_array_and_json_lines_load_the_same(tmp_path: Path) -> None:
     results = []
     for path in (array, lines):
         db = tmp_path / f"{path.suffix}.duckdb"
-        assert load(db, path).counts() == {"read": 2, "loaded": 2, "duplicates": 0, "rejected": 0}
+        assert load(db, path).counts() == {"read": 2, "loaded": 2, "superseded": 0, "duplicates": 0, "rejected": 0}
         results.append(stored(db))
         assert query(db, "select _extra_columns from raw.conversations where conversation_id = 'p-1'") == [
             ('{"team":"payments"}',)
@@ -82,12 +82,12 @@ def test_a_newer_version_replaces_the_stored_one_and_a_copy_is_a_duplicate(tmp_p
         ["p-1,,2026-03-02T09:00:00Z,2026-03-03T09:00:00Z,closed,,,,1,", "p-2,,2026-03-04T09:00:00Z,,open,,,,,"],
         header=HEADER,
     )
-    assert load(db, week1).counts() == {"read": 1, "loaded": 1, "duplicates": 0, "rejected": 0}
+    assert load(db, week1).counts() == {"read": 1, "loaded": 1, "superseded": 0, "duplicates": 0, "rejected": 0}
     run = load(db, week2)
-    assert run.counts() == {"read": 2, "loaded": 2, "duplicates": 0, "rejected": 0}
+    assert run.counts() == {"read": 2, "loaded": 2, "superseded": 0, "duplicates": 0, "rejected": 0}
     assert "1 stored conversation(s) replaced" in run.stderr
     assert stored(db)["p-1"][2:] == ("closed", None, None, 1)
-    assert load(db, week2).counts() == {"read": 2, "loaded": 0, "duplicates": 2, "rejected": 0}
+    assert load(db, week2).counts() == {"read": 2, "loaded": 0, "superseded": 0, "duplicates": 2, "rejected": 0}
     assert query(db, "select count(*) from raw.conversations") == [(2,)]
 
 
@@ -97,7 +97,8 @@ def test_within_one_file_the_last_record_of_a_conversation_wins(tmp_path: Path, 
         ["p-1,,2026-03-02T09:00:00Z,,open,,,,,", "p-1,,2026-03-02T09:00:00Z,2026-03-02T11:00:00Z,closed,,,,,"],
         header=HEADER,
     )
-    assert load(db, export).counts() == {"read": 2, "loaded": 1, "duplicates": 1, "rejected": 0}
+    # the open record is an older version, not a copy: superseded (SPEC §2)
+    assert load(db, export).counts() == {"read": 2, "loaded": 1, "superseded": 1, "duplicates": 0, "rejected": 0}
     assert stored(db)["p-1"][2] == "closed"
 
 
@@ -114,7 +115,7 @@ def test_bad_values_are_rejected_with_line_and_column(tmp_path: Path, db: Path) 
         header=HEADER,
     )
     run = load(db, export)
-    assert run.counts() == {"read": 5, "loaded": 1, "duplicates": 0, "rejected": 4}
+    assert run.counts() == {"read": 5, "loaded": 1, "superseded": 0, "duplicates": 0, "rejected": 4}
     rejects = query(db, "select _source_line, _source_column, reason from raw.load_rejects order by 1")
     assert [(line, column) for line, column, _ in rejects] == [
         (2, "started_at"),

@@ -89,7 +89,7 @@ def test_gzip_and_a_single_page_load_the_same(tmp_path: Path) -> None:
     packed.write_bytes(gzip.compress((API_FIXTURES / "page_1.json").read_bytes()))
     run = load(tmp_path / "db.duckdb", packed)
     assert run.returncode == 0, run.stderr
-    assert run.counts() == {"read": 28, "loaded": 28, "duplicates": 0, "rejected": 0}
+    assert run.counts() == {"read": 28, "loaded": 28, "superseded": 0, "duplicates": 0, "rejected": 0}
     assert "Intercom REST API conversations" in run.stderr
 
 

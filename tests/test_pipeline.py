@@ -51,7 +51,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def test_loader_counts_the_seed_example(built: dict) -> None:
     # 22 message records, one repeated (c-1001 m-1) and one with an unknown sender type (c-1007);
     # 7 conversation records
-    assert built["load"].counts() == {"read": 29, "loaded": 27, "duplicates": 1, "rejected": 1}
+    assert built["load"].counts() == {"read": 29, "loaded": 27, "superseded": 0, "duplicates": 1, "rejected": 1}
 
 
 def test_c1001_is_met_in_10_47_minutes_by_agent_12(built: dict) -> None:

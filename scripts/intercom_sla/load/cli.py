@@ -46,7 +46,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             "of them; the layout is recognised "
             "from the header or shape and named in the output. Every record is loaded, counted as a "
             "duplicate, or rejected with its reason into raw.load_rejects; the run prints "
-            "'read N, loaded L, duplicates D, rejected R' (N = L + D + R) and is one transaction."
+            "'read N, loaded L, superseded S, duplicates D, rejected R' (N = L + S + D + R) and is one "
+            "transaction. A conversation's version with the latest updated_at wins, whatever the load order."
         ),
         epilog=(
             "Example: load.py --db data/intercom_sla.duckdb exports/ airbyte/conversation_parts.jsonl. "

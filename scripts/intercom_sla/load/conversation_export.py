@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from .errors import LoadError
-from .layouts import open_text
+from .message_csv import open_text
 from .validation import ExportKind
 
 

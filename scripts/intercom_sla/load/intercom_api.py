@@ -133,10 +133,10 @@ def conversation_rows_sql() -> str:
             cast(null as varchar) as message_count,
             conversation.statistics.count_reopens as reopen_count,
             conversation.priority as priority,
+            conversation.updated_at as updated_at,
             json_object(
                 'intercom_admin_assignee_id', conversation.admin_assignee_id,
                 'intercom_team_assignee_id', conversation.team_assignee_id,
-                'intercom_updated_at', conversation.updated_at,
                 'intercom_parts_in_export', coalesce(len(conversation.conversation_parts.conversation_parts), 0),
                 'intercom_parts_total_count', conversation.conversation_parts.total_count,
                 'intercom_sla_name', conversation.sla_applied.sla_name,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import gzip
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from . import connector_streams, intercom_api
 from .compression import is_gzip, verify_gzip
 from .connector_streams import Stream
 from .errors import KNOWN_LAYOUTS, LoadError
-from .message_csv import inspect_csv_header
+from .message_csv import inspect_csv_header, open_text
 from .validation import CONVERSATIONS, ExportKind
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -31,11 +30,6 @@ class ExportFile:
     derived: bool = False
     stream: Stream | None = None
     paged: bool = False  # Intercom `conversation.list` pages rather than conversation objects
-
-
-def open_text(path: Path):
-    opener = gzip.open if path.suffix == ".gz" else open
-    return opener(path, "rt", encoding="utf-8-sig", newline="")
 
 
 def first_line(path: Path) -> str:

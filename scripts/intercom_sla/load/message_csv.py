@@ -3,6 +3,9 @@ column mapping), reading the file, and the lines DuckDB cannot split."""
 
 from __future__ import annotations
 
+import csv
+import gzip
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,11 +13,18 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from .accounting import scalar, temp_table_exists
+from .accounting import not_rejected_before, scalar, temp_table_exists
 from .errors import KNOWN_LAYOUTS, LoadError
 from .validation import CONVERSATIONS, MESSAGES, ExportKind
 
+log = logging.getLogger("load")
+
 MAX_LINE_BYTES = 64 * 1024 * 1024
+
+
+def open_text(path: Path):
+    opener = gzip.open if path.name.endswith(".gz") else open
+    return opener(path, "rt", encoding="utf-8-sig", newline="")
 
 
 def normalise_column_name(name: str) -> str:
@@ -124,15 +134,51 @@ def reject_malformed_lines(
         {"last_line": records + malformed + 1},
     )
     con.execute(
-        """
+        f"""
         insert into raw.load_rejects
         select $load_id, $source_file, source_line, null,
             'malformed CSV line: ' || reason, raw_record, current_timestamp
         from malformed
+        where {not_rejected_before("malformed.source_line", "'malformed CSV line: ' || malformed.reason")}
         """,
         parameters,
     )
+    last_line = records + malformed + 1
+    if scalar(con, "select max(source_line) from malformed") == last_line and not ends_with_newline(
+        Path(parameters["source_file"])
+    ):
+        log.warning(
+            "warning: %s: the last line (%d) is cut short and has no line end: the file looks truncated; "
+            "every line before it is accounted for",
+            parameters["source_file"],
+            last_line,
+        )
     return malformed, "line_map"
+
+
+def unterminated_quote_line(path: Path) -> int | None:
+    """The line where a quoted field opens that is never closed, or None (read only on the error path)."""
+    with open_text(path) as handle:
+        reader = csv.reader(handle, strict=True)
+        record_start = 1
+        try:
+            for _ in reader:
+                record_start = reader.line_num + 1
+        except csv.Error as error:
+            # other errors (a field over the csv module's own size limit) say nothing about quotes
+            return record_start if "unexpected end of data" in str(error) else None
+        except UnicodeDecodeError:
+            return None
+    return None
+
+
+def ends_with_newline(path: Path) -> bool:
+    """Whether a plain file's last byte ends a line (a compressed file's end is checked by its CRC)."""
+    if path.name.endswith(".gz") or path.stat().st_size == 0:
+        return True
+    with path.open("rb") as handle:
+        handle.seek(-1, 2)
+        return handle.read(1) in (b"\n", b"\r")
 
 
 def inspect_csv_header(

@@ -19,6 +19,7 @@ from .accounting import (
     INSERT_MESSAGES_SQL,
     STAGE_CONVERSATIONS_SQL,
     Counts,
+    not_rejected_before,
     scalar,
 )
 from .completeness import report_incomplete_conversations
@@ -26,7 +27,13 @@ from .conversation_export import json_incoming_sql, json_key_present, malformed_
 from .database import check_database_path, connect
 from .errors import KNOWN_LAYOUTS, LoadError
 from .layouts import ExportFile, export_files, inspect_export
-from .message_csv import MAX_LINE_BYTES, csv_incoming_sql, read_column_mapping, reject_malformed_lines
+from .message_csv import (
+    MAX_LINE_BYTES,
+    csv_incoming_sql,
+    read_column_mapping,
+    reject_malformed_lines,
+    unterminated_quote_line,
+)
 from .progress import query_progress
 from .schema import SCHEMA_SQL
 from .validation import CONVERSATIONS, MESSAGES, ExportKind, TimestampWindow, typed_records_sql
@@ -50,12 +57,20 @@ def read_csv_incoming(con: duckdb.DuckDBPyConnection, export: ExportFile, file_n
         )
     except duckdb.InvalidInputException as error:
         message = str(error)
-        detail = (
-            f"a line is longer than the {MAX_LINE_BYTES // 2**20} MB the loader accepts"
-            if "maximum line size" in message.lower()
-            else message.splitlines()[0]
-        )
-        raise LoadError(f"{export.path}: cannot read the file as CSV, nothing loaded ({detail})") from None
+        if "maximum line size" not in message.lower():
+            detail = message.splitlines()[0]
+            raise LoadError(f"{export.path}: cannot read the file as CSV, nothing loaded ({detail})") from None
+        # DuckDB reads an unclosed quote to the end of the file as one over-long line
+        opened = unterminated_quote_line(export.path)
+        if opened is not None:
+            raise LoadError(
+                f"{export.path}: line {opened}: a quoted field opens and is never closed (the file looks "
+                "truncated, or a closing quote is missing); nothing loaded"
+            ) from None
+        raise LoadError(
+            f"{export.path}: cannot read the file as CSV, nothing loaded (a line is longer than the "
+            f"{MAX_LINE_BYTES // 2**20} MB the loader accepts)"
+        ) from None
     return rejects_table
 
 
@@ -99,15 +114,16 @@ def account_records(
     )
     # a JSON export keeps each record as read; rows mapped from Intercom objects keep what they were mapped to
     record_sql = "incoming.record_json::varchar" if export.is_json and not export.derived else "to_json(incoming)"
-    invalid = scalar(
-        con,
+    invalid = scalar(con, "select count(*) from typed where reject_reason is not null")
+    reason_sql = "'column ' || typed.reject_column || ': ' || typed.reject_reason"
+    con.execute(
         f"""
         insert into raw.load_rejects
-        select $load_id, $source_file, typed.source_line, typed.reject_column,
-            'column ' || typed.reject_column || ': ' || typed.reject_reason, {record_sql}, current_timestamp
+        select $load_id, $source_file, typed.source_line, typed.reject_column, {reason_sql}, {record_sql},
+            current_timestamp
         from typed
         join incoming on incoming.rowid = typed.record_index + $first_rowid
-        where typed.reject_reason is not null
+        where typed.reject_reason is not null and {not_rejected_before("typed.source_line", reason_sql)}
         """,
         {**parameters, "first_rowid": first_rowid},
     )
@@ -119,13 +135,14 @@ def account_records(
         counts.loaded = scalar(con, INSERT_MESSAGES_SQL, parameters)
     else:
         con.execute(STAGE_CONVERSATIONS_SQL)
-        counts.loaded = scalar(con, "select count(*) from conversation_candidates")
+        counts.loaded = scalar(con, "select count(*) from conversation_outcomes where outcome = 'loaded'")
+        counts.superseded = scalar(con, "select count(*) from conversation_outcomes where outcome = 'superseded'")
         replaced = scalar(con, DELETE_REPLACED_CONVERSATIONS_SQL)
         con.execute(INSERT_CONVERSATIONS_SQL, parameters)
         if replaced:
             log.info("%s: %d stored conversation(s) replaced by a newer version", export.path, replaced)
-    counts.duplicates = valid - counts.loaded
-    if counts.read != counts.loaded + counts.duplicates + counts.rejected:
+    counts.duplicates = valid - counts.loaded - counts.superseded
+    if counts.read != counts.loaded + counts.superseded + counts.duplicates + counts.rejected:
         raise duckdb.InternalException(f"{export.path}: records unaccounted for ({counts.summary()})")
     return counts
 
@@ -209,8 +226,9 @@ def load(
                 bar.set_postfix_str("done")
                 kind = export.kind.name if export.kind else "intercom_api"
                 con.execute(
-                    "insert into raw.load_files "
-                    "values ($load_id, $file, $kind, $tz, $r, $l, $d, $x, current_timestamp)",
+                    "insert into raw.load_files (_load_id, _source_file, export_kind, assume_tz, records_read,"
+                    " records_loaded, records_superseded, records_duplicate, records_rejected, _loaded_at)"
+                    " values ($load_id, $file, $kind, $tz, $r, $l, $s, $d, $x, current_timestamp)",
                     {
                         "load_id": load_id,
                         "file": str(export.path),
@@ -218,6 +236,7 @@ def load(
                         "tz": time_zone,
                         "r": counts.read,
                         "l": counts.loaded,
+                        "s": counts.superseded,
                         "d": counts.duplicates,
                         "x": counts.rejected,
                     },

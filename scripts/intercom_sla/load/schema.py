@@ -61,6 +61,8 @@ create table if not exists raw.load_files (
     _loaded_at timestamptz not null
 );
 alter table raw.load_files add column if not exists export_kind varchar;
+alter table raw.conversations add column if not exists _version_at timestamptz;
+alter table raw.load_files add column if not exists records_superseded bigint;
 alter table raw.messages add column if not exists has_body boolean;
 alter table raw.messages add column if not exists author_id varchar;
 alter table raw.messages add column if not exists team_id varchar;

@@ -184,10 +184,13 @@ CONVERSATIONS = ExportKind(
         "message_count",
         "reopen_count",
         "priority",
+        "updated_at",
     ),
     parsed={
         "started_at": timestamp_sql("started_at"),
         "resolved_at": timestamp_sql("resolved_at"),
+        # the export's own time of this version of the conversation (SPEC §2)
+        "updated_at": timestamp_sql("updated_at"),
         "message_count": "try_cast(trim(message_count) as bigint)",
         "reopen_count": "try_cast(trim(reopen_count) as bigint)",
     },
@@ -195,6 +198,7 @@ CONVERSATIONS = ExportKind(
         Check("conversation_id", empty("conversation_id"), "'empty; expected a conversation id'"),
         *timestamp_checks("started_at", required=True),
         *timestamp_checks("resolved_at", required=False),
+        *timestamp_checks("updated_at", required=False),
         one_of_check("state", ACCEPTED_STATES, required=False),
         count_check("message_count"),
         count_check("reopen_count"),
