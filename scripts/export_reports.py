@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from report_files import ReportPathError, database_problem, report_folder, write_atomically
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def write_csv_report(con: duckdb.DuckDBPyConnection, schema: str, report: CsvRep
     relation = con.sql(
         f"select\n    {columns}\nfrom {schema}.fct_conversations\nwhere {report.where}\norder by {report.order_by}"
     )
-    relation.write_csv(str(out_dir / report.file_name), header=True)
+    write_atomically(out_dir / report.file_name, lambda path: relation.write_csv(str(path), header=True))
     return len(relation)
 
 
@@ -203,8 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.db.exists():
         print(f"error: {args.db}: no such database; run the loader and `dbt build` first", file=sys.stderr)
         return 2
-    args.out.mkdir(parents=True, exist_ok=True)
     try:
+        report_folder(args.out)
         with duckdb.connect(str(args.db), read_only=True) as con:
             built = con.execute(
                 "select count(*) from duckdb_tables() where schema_name = $schema and table_name = 'mart_sla_summary'",
@@ -219,12 +220,23 @@ def main(argv: list[str] | None = None) -> int:
             }
             sla = sla_summary(con, args.schema)
             resolution = resolution_summary(con, args.schema)
-    except (duckdb.Error, LookupError) as error:
-        print(f"error: {args.db}: {str(error).splitlines()[0]}", file=sys.stderr)
+    except ReportPathError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
-    for name, summary in (("sla_summary.json", sla), ("resolution_summary.json", resolution)):
-        (args.out / name).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-        written[name] = 1
+    except (duckdb.Error, LookupError) as error:
+        print(f"error: {args.db}: {database_problem(error)}", file=sys.stderr)
+        return 2
+    try:
+        for name, summary in (("sla_summary.json", sla), ("resolution_summary.json", resolution)):
+            text = json.dumps(summary, indent=2) + "\n"
+            write_atomically(args.out / name, lambda path, text=text: path.write_text(text, encoding="utf-8"))
+            written[name] = 1
+    except OSError as error:
+        print(
+            f"error: {args.out}: cannot write the reports ({error.strerror or error}); none was half-written",
+            file=sys.stderr,
+        )
+        return 2
     print(headline(sla, resolution, written, args.out))
     return 0
 

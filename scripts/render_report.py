@@ -19,6 +19,7 @@ import duckdb
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
+from report_files import ReportPathError, database_problem, write_atomically
 
 MET, BREACHED, NEUTRAL, LINE = "#2e7d32", "#c62828", "#90a4ae", "#1565c0"
 PAGE = """<!doctype html>
@@ -288,10 +289,15 @@ def main(argv: list[str] | None = None) -> int:
         with duckdb.connect(str(args.db), read_only=True) as con:
             page = render(con, "main")
     except duckdb.Error as error:
-        print(f"error: {args.db}: {str(error).splitlines()[0]} (run `dbt build` first?)", file=sys.stderr)
+        print(f"error: {args.db}: {database_problem(error)}", file=sys.stderr)
         return 2
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(page, encoding="utf-8")
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(args.out, lambda path: path.write_text(page, encoding="utf-8"))
+    except (ReportPathError, OSError) as error:
+        detail = error if isinstance(error, ReportPathError) else f"{args.out}: {error.strerror or error}"
+        print(f"error: {detail}; nothing written", file=sys.stderr)
+        return 2
     print(f"wrote {args.out} ({len(page) // 1024} KiB, opens offline)")
     return 0
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import load, query, run_dbt, run_script, write_export
+from conftest import SCRIPTS, load, query, run_dbt, run_script, write_export
 
 HEADER = "conversation_id,message_id,created_at,sender_type,part_type"
 ROWS = ["c1,m1,2026-03-02T10:00:00Z,user,comment", "c1,m2,2026-03-02T10:05:00Z,admin,comment"]
@@ -176,3 +180,98 @@ def test_an_implausible_time_in_a_connectors_table_stops_the_build_before_any_ca
     assert "timestamp_is_plausible_stg_airbyte__messages_created_at" in build.stdout
     # the calendar expansions downstream never ran
     assert re.search(r"SKIP relation \S*int_business_hours_intervals", build.stdout)
+
+
+def test_user_mistakes_get_one_line_and_no_traceback(tmp_path: Path, db: Path) -> None:
+    rowid = tmp_path / "rowid.csv"
+    rowid.write_text(HEADER + ",rowid\n" + ROWS[0] + ",5\n")
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text(
+        '{"type": "conversation", "id": "1", "created_at": 1772445600, "x": ' + "[" * 5000 + "]" * 5000 + "}\n"
+    )
+    record = json.dumps({"conversation_id": "c1", "started_at": "2026-03-01T10:00:00Z", "user_id": "u" * 100})
+    latin_json = tmp_path / "latin.jsonl"
+    latin_json.write_bytes((record + "\n").encode() * 800 + b'{"conversation_id": "c\xe9"}\n')
+    wide = tmp_path / "wide.csv"
+    wide.write_text(HEADER + "," + ",".join(f"c{i}" for i in range(5000)) + "\n")
+    latin_csv = tmp_path / "latin.csv"
+    latin_csv.write_bytes((HEADER + "\n" + ROWS[0] + "\n").encode() + b"c2,m2,2026-03-02T10:00:00Z,us\xe9r,comment\n")
+
+    assert load(db, rowid).counts()["loaded"] == 1
+    assert query(db, "select _extra_columns ->> 'rowid_column' from raw.messages") == [("5",)]
+    outcomes = {
+        "deep": load(tmp_path / "deep.duckdb", deep),
+        "latin_json": load(tmp_path / "latin_json.duckdb", latin_json),
+        "wide": load(tmp_path / "wide.duckdb", wide),
+        "latin_csv": load(tmp_path / "latin_csv.duckdb", latin_csv),
+        "memory": run_script("load.py", "--db", tmp_path / "m.duckdb", "--memory-limit", "lots", rowid),
+    }
+    for name, run in outcomes.items():
+        assert "Traceback" not in run.stderr, name
+    assert outcomes["deep"].returncode == 0
+    assert f"{latin_json}: line 801, column 23: not UTF-8 (byte 0xE9)" in outcomes["latin_json"].stderr
+    assert "the header has 5,005 columns" in outcomes["wide"].stderr
+    # the bad byte is on line 3, and only that line is rejected
+    assert outcomes["latin_csv"].counts()["rejected"] == 1
+    assert query(tmp_path / "latin_csv.duckdb", "select _source_line from raw.load_rejects") == [(3,)]
+    assert "expected a size such as 4GB" in outcomes["memory"].stderr and outcomes["memory"].returncode == 2
+
+
+def test_ctrl_c_during_a_load_says_in_one_line_that_nothing_was_loaded(tmp_path: Path, db: Path) -> None:
+    rows = [f"c{i},m{i},2026-03-02T10:00:00Z,user,comment" for i in range(1_500_000)]
+    export = write_export(tmp_path / "big.csv", rows, header=HEADER)
+    process = subprocess.Popen(
+        [sys.executable, str(SCRIPTS / "load.py"), "--db", str(db), str(export)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(0.8)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert "Traceback" not in stderr
+    if process.returncode == 0:
+        pytest.skip("the load finished before the interrupt arrived")
+    assert process.returncode == 130
+    assert stderr.strip().splitlines()[-1] == f"interrupted: nothing loaded, {db} is as it was"
+    assert not stdout
+    if db.exists():
+        assert query(db, "select count(*) from information_schema.tables where table_schema = 'raw'") == [(0,)]
+
+
+def test_reports_are_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    from report_files import ReportPathError, report_folder, write_atomically
+
+    target = tmp_path / "summary.json"
+    target.write_text("the previous report")
+
+    def failing_write(path: Path) -> None:
+        path.write_text("half a rep")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        write_atomically(target, failing_write)
+    assert target.read_text() == "the previous report"
+    assert [entry.name for entry in tmp_path.iterdir()] == ["summary.json"]
+    with pytest.raises(ReportPathError, match="is a file; --out names the folder"):
+        report_folder(target)
+
+
+def test_report_writers_name_a_wrong_out_and_a_locked_database_in_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "built.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create table main.mart_sla_summary as select 1 as x")
+    not_a_folder = tmp_path / "reports.txt"
+    not_a_folder.write_text("")
+    run = run_script("export_reports.py", "--db", db, "--out", not_a_folder)
+    assert (
+        run.returncode == 2
+        and run.stderr.strip() == f"error: {not_a_folder}: is a file; --out names the folder the reports go to"
+    )
+    holder = duckdb.connect(str(db))
+    try:
+        locked = run_script("render_report.py", "--db", db, "--out", tmp_path / "review.html")
+    finally:
+        holder.close()
+    assert locked.returncode == 2 and "the database is in use by another process" in locked.stderr
+    assert "Traceback" not in locked.stderr and not (tmp_path / "review.html").exists()

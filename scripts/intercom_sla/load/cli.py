@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 import zoneinfo
 from datetime import UTC, datetime
@@ -26,6 +27,13 @@ def time_zone(name: str) -> str:
             f"unknown IANA time zone {name!r} (for example UTC or Europe/Berlin)"
         ) from None
     return name
+
+
+def memory_limit(text: str) -> str:
+    """A DuckDB memory limit: a size with its unit (4GB, 512MB) or a share of the machine (80%)."""
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*(%|[KMGT]i?B)\s*", text, flags=re.IGNORECASE):
+        raise argparse.ArgumentTypeError(f"expected a size such as 4GB or 512MB, or a share such as 80%; got {text!r}")
+    return text.strip()
 
 
 def utc_date(text: str) -> datetime:
@@ -65,6 +73,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--memory-limit",
         default=os.environ.get("DBT_DUCKDB_MEMORY_LIMIT", "4GB"),
+        type=memory_limit,
         help="DuckDB memory limit; larger loads spill to disk (default: $DBT_DUCKDB_MEMORY_LIMIT or 4GB)",
     )
     parser.add_argument(
@@ -114,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     except LoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # the load is one transaction: interrupted before its commit, it left nothing behind
+        print(f"interrupted: nothing loaded, {args.db} is as it was", file=sys.stderr)
+        return 130
     print(counts.summary())
     if counts.rejected:
         print(f"{counts.rejected} record(s) rejected: see raw.load_rejects in {args.db}", file=sys.stderr)

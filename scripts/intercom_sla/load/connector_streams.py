@@ -31,7 +31,7 @@ def first_record(head: str) -> dict | None:
     line = next((line for line in head.splitlines() if line.strip()), "")
     try:
         record = json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return None
     if isinstance(record, dict) and isinstance(record.get("_airbyte_data"), dict):
         return record["_airbyte_data"]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
 import duckdb
 
 from .errors import LoadError
-from .message_csv import open_text
 from .validation import ExportKind
 
 
@@ -38,17 +38,30 @@ def malformed_json_error(path: Path, error: duckdb.Error) -> LoadError:
     message = str(error).splitlines()[0]
     if not path.name.removesuffix(".gz").endswith((".jsonl", ".ndjson")):
         return LoadError(f"{path}: malformed JSON, nothing loaded ({message})")
-    with open_text(path) as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                json.loads(line)
-            except json.JSONDecodeError as bad:
-                return LoadError(
-                    f"{path}: line {number}, column {bad.colno}: malformed JSON ({bad.msg}), nothing loaded"
-                )
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            problem = json_line_problem(raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw)
+            if problem:
+                return LoadError(f"{path}: line {number}{problem}, nothing loaded")
     return LoadError(f"{path}: malformed JSON, nothing loaded ({message})")
+
+
+def json_line_problem(raw: bytes) -> str:
+    """What is wrong with one JSON Lines record, as `, column C: ...`; empty when nothing is."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f", column {bad.start + 1}: not UTF-8 (byte 0x{raw[bad.start]:02X}); expected UTF-8 text"
+    if not line.strip():
+        return ""
+    try:
+        json.loads(line)
+    except json.JSONDecodeError as bad:
+        return f", column {bad.colno}: malformed JSON ({bad.msg})"
+    except RecursionError:
+        return ": JSON nested too deeply to be an Intercom record"
+    return ""
 
 
 def missing_keys(con: duckdb.DuckDBPyConnection, relation: str, present: dict[str, str]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from . import connector_streams, intercom_api
 from .compression import is_gzip, verify_gzip
 from .connector_streams import Stream
 from .errors import KNOWN_LAYOUTS, LoadError
-from .message_csv import inspect_csv_header, open_text
+from .message_csv import inspect_csv_header
 from .validation import CONVERSATIONS, ExportKind
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
@@ -33,9 +34,10 @@ class ExportFile:
 
 
 def first_line(path: Path) -> str:
+    """The first line, decoded on its own: a bad byte further down is the reader's to report by line."""
     try:
-        with open_text(path) as handle:
-            return handle.readline()
+        with open_binary(path) as handle:
+            return handle.readline().decode("utf-8-sig")
     except FileNotFoundError:
         raise LoadError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -46,9 +48,14 @@ def first_line(path: Path) -> str:
         raise LoadError(f"{path}: cannot read the first line ({error})") from None
 
 
-def head_text(path: Path, characters: int = 65536) -> str:
-    with open_text(path) as handle:
-        return handle.read(characters)
+def open_binary(path: Path):
+    return gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")
+
+
+def head_text(path: Path, size: int = 65536) -> str:
+    """The start of a file, for recognising its layout only: a bad byte there is reported by the reader."""
+    with open_binary(path) as handle:
+        return handle.read(size).decode("utf-8-sig", errors="replace")
 
 
 def is_json_export(path: Path, line: str) -> bool:

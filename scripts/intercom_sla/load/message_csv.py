@@ -20,6 +20,8 @@ from .validation import CONVERSATIONS, MESSAGES, ExportKind
 log = logging.getLogger("load")
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
+# Custom attributes add columns, but an export with thousands of them is something else.
+MAX_COLUMNS = 2000
 
 
 def open_text(path: Path):
@@ -28,8 +30,10 @@ def open_text(path: Path):
 
 
 def normalise_column_name(name: str) -> str:
-    """`Conversation ID` -> `conversation_id`; the result only ever holds [a-z0-9_]."""
-    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+    """`Conversation ID` -> `conversation_id`; the result only ever holds [a-z0-9_]. A column named like
+    DuckDB's row number pseudo-column keeps its values under another name."""
+    normalised = re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+    return f"{normalised}_column" if normalised == "rowid" else normalised
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,11 @@ def inspect_csv_header(
 ) -> tuple[ExportKind, list[str], str, str | None] | str:
     """(kind, project column names, dialect, zone of naive times) for a CSV header, or why it cannot be
     read, naming the header's columns as the file spells them."""
+    if len(header) > MAX_COLUMNS:
+        return (
+            f"the header has {len(header):,} columns; an Intercom export has far fewer (the loader reads at most "
+            f"{MAX_COLUMNS:,}): is this an export?"
+        )
     normalised = [normalise_column_name(name) or f"column_{position}" for position, name in enumerate(header, 1)]
     columns, dialect, naive_time_zone = place_columns(normalised, mapping)
     found = ", ".join(header)

@@ -245,11 +245,16 @@ def load(
                 total += counts
         total.incomplete = report_incomplete_conversations(con)
         con.execute("commit")
-    except (duckdb.Error, LoadError) as error:
+    except (duckdb.Error, LoadError, RuntimeError) as error:
         # after an I/O error DuckDB may have invalidated the connection; the transaction is void anyway
         with contextlib.suppress(duckdb.Error):
             con.execute("rollback")
         if isinstance(error, LoadError):
+            raise
+        if isinstance(error, duckdb.InterruptException) or "interrupted" in str(error).lower():
+            # Ctrl-C: DuckDB stops the running query and raises; the rolled-back load reports it as one
+            raise KeyboardInterrupt from None
+        if not isinstance(error, duckdb.Error):
             raise
         raise LoadError(f"load failed, database unchanged: {str(error).splitlines()[0]}") from None
     finally:

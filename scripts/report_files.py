@@ -1,0 +1,45 @@
+"""Report files written whole or not at all: each goes to a temporary file beside its target and is
+renamed over it, so a full disk or an interruption never leaves a half-written report behind."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+
+class ReportPathError(ValueError):
+    """The output path cannot hold the reports (a file where a folder is expected, or the reverse)."""
+
+
+def report_folder(path: Path) -> Path:
+    """The folder reports go to, created if absent; a file in its place is a one-line error."""
+    if path.exists() and not path.is_dir():
+        raise ReportPathError(f"{path}: is a file; --out names the folder the reports go to")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+    """Call `write(temporary_path)`, then move the finished file onto `target`."""
+    if target.is_dir():
+        raise ReportPathError(f"{target}: is a folder; expected a file to write")
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(descriptor)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def database_problem(error: Exception) -> str:
+    """One line on why the built database could not be read, with what to do about it."""
+    message = str(error).splitlines()[0]
+    if "lock" in message.lower():
+        return f"the database is in use by another process (a load or dbt build?); retry when it finishes ({message})"
+    if "does not exist" in message.lower() or "catalog" in message.lower():
+        return f"{message} (run `dbt build` first?)"
+    return message
