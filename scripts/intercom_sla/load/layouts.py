@@ -34,8 +34,11 @@ class ExportFile:
 
 
 def first_line(path: Path) -> str:
-    """The first line, decoded on its own: a bad byte further down is the reader's to report by line."""
+    """The first line, decoded on its own: a bad byte further down is the reader's to report by line. A
+    gzip file is checked whole first: nothing of a damaged one is read."""
     try:
+        if is_gzip(path):
+            verify_gzip(path)
         with open_binary(path) as handle:
             return handle.readline().decode("utf-8-sig")
     except FileNotFoundError:
@@ -66,8 +69,6 @@ def is_json_export(path: Path, line: str) -> bool:
 def inspect_export(path: Path, mapping: dict[str, str] | None = None) -> ExportFile:
     """Recognise the export kind and check its header before anything is loaded."""
     line = first_line(path)
-    if is_gzip(path):
-        verify_gzip(path)
     if not line.strip():
         raise LoadError(f"{path}: line 1: no header row; cannot tell the layout. The loader reads {KNOWN_LAYOUTS}")
     if is_json_export(path, line):
