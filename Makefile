@@ -14,37 +14,37 @@ TEST_DIR := data/test
 TEST_DB := $(TEST_DIR)/intercom_sla.duckdb
 LINT_DB := data/lint/intercom_sla.duckdb
 
-.PHONY: help install browser demo report test lint format test-python test-dbt test-postgres test-spark benchmark docs lookml clean lock
+.PHONY: help install browser demo report test check lint format test-python test-dbt test-postgres test-spark benchmark docs lookml clean lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt constraints.txt
+$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-install: $(VENV)/.installed  ## create .venv and install the pinned requirements
+install: $(VENV)/.installed  ## create .venv, install the pinned requirements and the intercom-sla command
 
 $(VENV)/.spark-installed: $(VENV)/.installed requirements-spark.txt constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-spark.txt -c constraints.txt
 	@touch $@
 
-demo: install  ## generate a sample export, load it, build the marts, write reports, print the summary
-	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
-	$(BIN)/python scripts/generate_sample.py --out $(DEMO_DIR)/messages.csv --conversation-export $(DEMO_DIR)/conversations.csv
-	$(BIN)/python scripts/load.py --quiet --db $(DEMO_DB) $(DEMO_DIR)/messages.csv $(DEMO_DIR)/conversations.csv
-	DBT_DUCKDB_PATH=$(DEMO_DB) $(DBT) build --quiet --vars '{business_hours_comparison_schedule: us_office}'
-	$(BIN)/python scripts/export_reports.py --db $(DEMO_DB) --out reports
-	$(BIN)/python scripts/render_report.py --db $(DEMO_DB) --out reports/sla_review.html
+demo: install  ## generate a sample export, then load, build and report with one intercom-sla command
+	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)/exports
+	$(BIN)/intercom-sla sample --out $(DEMO_DIR)/exports/messages.csv --conversation-export $(DEMO_DIR)/exports/conversations.csv
+	$(BIN)/intercom-sla run --db $(DEMO_DB) --out reports --vars '{business_hours_comparison_schedule: us_office}' $(DEMO_DIR)/exports
 
-report: install  ## write reports/sla_review.html (charts) from the demo database (after `make demo`)
-	$(BIN)/python scripts/render_report.py --db $(DEMO_DB) --out reports/sla_review.html
+report: install  ## write the reports and reports/sla_review.html (charts) from the demo database (after `make demo`)
+	$(BIN)/intercom-sla report --db $(DEMO_DB) --out reports
 
 browser:  ## install Debian's chromium and chromium-driver for the report's browser test (needs root)
 	bash scripts/install_browser.sh
 
 test: install browser lint test-python test-dbt test-postgres test-spark  ## everything CI runs: lint, pytest (browser test included), dbt build on DuckDB, PostgreSQL and Spark
+
+check: install lint test-python test-dbt  ## the daily loop: lint, pytest, dbt build on DuckDB (no PostgreSQL or Spark; the browser test skips without Chromium)
 
 lint: install  ## ruff and sqlfluff
 	$(BIN)/ruff check scripts tests

@@ -5,8 +5,9 @@ if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "error: the browser test needs Debian's chromium and chromium-driver; run: sudo apt-get install chromium chromium-driver" >&2
-  exit 2
+  # not root (a laptop): the browser test skips with its reason; CI runs as root and installs them
+  echo "note: no Chromium here; the browser test will skip (sudo apt-get install chromium chromium-driver to run it)" >&2
+  exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq

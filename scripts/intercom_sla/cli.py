@@ -1,0 +1,303 @@
+"""The `intercom-sla` command: one tool from Intercom exports to marts and reports.
+
+Every subcommand works on one DuckDB database: `--db`, else $INTERCOM_SLA_DB, else
+data/intercom_sla.duckdb (the dbt profile reads the same variable). Exit codes: 0 done, 1 a dbt model
+or test failed, 2 a problem with the input or the database (one line, no traceback), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+import duckdb
+
+PROJECT = Path(__file__).resolve().parents[2]
+DEFAULT_DB = Path("data/intercom_sla.duckdb")
+REPORT_FORMATS = ("csv", "json", "html")
+
+
+class Failed(click.ClickException):
+    """A failure already explained on stderr (or a one-line one), ending with its exit code."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        if self.message:
+            click.echo(f"error: {self.message}", err=True)
+
+
+def database_path(db: Path | None) -> Path:
+    return (db or Path(os.environ.get("INTERCOM_SLA_DB") or DEFAULT_DB)).resolve()
+
+
+db_option = click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="DuckDB database (default: $INTERCOM_SLA_DB, else data/intercom_sla.duckdb)",
+)
+
+
+def ran(exit_code: int) -> None:
+    """Stop with a script's exit code when it failed (it has said why)."""
+    if exit_code:
+        raise Failed("", exit_code)
+
+
+def require_database(db: Path) -> None:
+    if not db.exists():
+        raise Failed(f"{db}: no database yet; load an export first: intercom-sla load --db {db} EXPORT...")
+
+
+def run_dbt(db: Path, arguments: list[str]) -> None:
+    """dbt in this process, with the project's profile pointed at `db`."""
+    from dbt.cli.main import dbtRunner
+
+    os.environ["DBT_DUCKDB_PATH"] = str(db)
+    os.environ["DBT_PROFILES_DIR"] = str(PROJECT)
+    try:
+        result = dbtRunner().invoke([*arguments, "--project-dir", str(PROJECT)])
+    finally:
+        release_dbt_database()
+    if result.exception is not None:
+        raise Failed(f"dbt {arguments[0]}: {str(result.exception).strip().splitlines()[0]}")
+    if not result.success:
+        messages = " ".join(str(getattr(node, "message", "") or "") for node in (result.result or []))
+        if "lock" in messages.lower():
+            raise Failed(f"{db}: the database is in use by another process (a load?); retry when it finishes")
+        raise Failed(f"dbt {arguments[0]} failed: see the models and tests marked ERROR or FAIL above", 1)
+
+
+def release_dbt_database() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process after a dbt command, so the report
+    writers that follow can open the same file (DuckDB refuses a second opening with other settings)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def cli() -> None:
+    """Auditable first-response and resolution SLA marts from Intercom data.
+
+    \b
+    Your weekly export to marts and reports in one command:
+      intercom-sla run --db data/intercom_sla.duckdb --out reports exports/
+    or step by step:
+      intercom-sla load exports/week-48.csv && intercom-sla build && intercom-sla report
+    """
+
+
+@cli.command(
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []},
+    add_help_option=False,
+)
+@click.pass_context
+def load(ctx: click.Context) -> None:
+    """Load exports into the database (every record loaded, superseded, a duplicate or rejected).
+
+    Takes the loader's own options; `intercom-sla load --help` lists them.
+    Example: intercom-sla load exports/ airbyte/conversation_parts.jsonl
+    """
+    arguments = list(ctx.args)
+    if "--db" not in arguments and not any(argument in ("-h", "--help") for argument in arguments):
+        database = database_path(None)
+        database.parent.mkdir(parents=True, exist_ok=True)
+        arguments = ["--db", str(database), *arguments]
+    from intercom_sla.load.cli import main as load_main
+
+    ran(load_main(arguments, prog="intercom-sla load"))
+
+
+@cli.command()
+@db_option
+@click.option("--select", "-s", "selections", multiple=True, help="dbt selection (repeatable), e.g. marts")
+@click.option("--vars", "dbt_vars", help="dbt project variables as YAML, e.g. '{unanswered_sla_status: pending}'")
+@click.option("--full-refresh", is_flag=True, help="rebuild the incremental models from scratch")
+@click.option("--target", help="dbt target in profiles.yml: duckdb (default), postgres or spark")
+@click.option("--quiet", "-q", is_flag=True, help="print only errors")
+def build(
+    db: Path | None,
+    selections: tuple[str, ...],
+    dbt_vars: str | None,
+    full_refresh: bool,
+    target: str | None,
+    quiet: bool,
+) -> None:
+    """Build and test the marts with dbt (models, unit tests, contracts, data tests).
+
+    Example: intercom-sla build --vars '{business_hours_comparison_schedule: us_office}'
+    """
+    database = database_path(db)
+    if target in (None, "duckdb"):
+        require_database(database)
+    arguments = ["build"]
+    for selection in selections:
+        arguments += ["--select", selection]
+    if dbt_vars:
+        arguments += ["--vars", dbt_vars]
+    if full_refresh:
+        arguments.append("--full-refresh")
+    if target:
+        arguments += ["--target", target]
+    if quiet:
+        arguments.append("--quiet")
+    run_dbt(database, arguments)
+
+
+@cli.command()
+@db_option
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("reports"), show_default=True)
+@click.option(
+    "--format",
+    "formats",
+    default="csv,json,html",
+    show_default=True,
+    help="comma-separated: csv and json (the report files), html (the review pack with charts)",
+)
+def report(db: Path | None, out: Path, formats: str) -> None:
+    """Write the SLA and resolution reports and the HTML review pack from the built marts.
+
+    Example: intercom-sla report --out reports --format html
+    """
+    database = database_path(db)
+    require_database(database)
+    chosen = {name.strip() for name in formats.split(",") if name.strip()}
+    unknown = chosen - set(REPORT_FORMATS)
+    if unknown or not chosen:
+        raise Failed(f"--format {formats}: expected some of {', '.join(REPORT_FORMATS)}")
+    if chosen & {"csv", "json"}:
+        from export_reports import main as export_main
+
+        ran(export_main(["--db", str(database), "--out", str(out)]))
+    if "html" in chosen:
+        from render_report import main as render_main
+
+        ran(render_main(["--db", str(database), "--out", str(out / "sla_review.html")]))
+
+
+@cli.command()
+@db_option
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("reports"), show_default=True)
+@click.option("--vars", "dbt_vars", help="dbt project variables as YAML")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def run(db: Path | None, out: Path, dbt_vars: str | None, paths: tuple[Path, ...]) -> None:
+    """Load exports, build the marts and write the reports, in one go (the weekly routine).
+
+    Example: intercom-sla run --db data/intercom_sla.duckdb --out reports exports/
+    """
+    database = database_path(db)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    from intercom_sla.load.cli import main as load_main
+
+    ran(load_main(["--db", str(database), *map(str, paths)], prog="intercom-sla run"))
+    build_arguments = ["build", "--quiet"] + (["--vars", dbt_vars] if dbt_vars else [])
+    run_dbt(database, build_arguments)
+    report.callback(db=database, out=out, formats="csv,json,html")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=Path("data/sample/messages.csv"))
+@click.option("--conversations", type=click.IntRange(min=1), default=3200, show_default=True)
+@click.option("--conversation-export", type=click.Path(path_type=Path, dir_okay=False), help="also write one")
+def sample(out: Path, conversations: int, conversation_export: Path | None) -> None:
+    """Write a generated Intercom message export to try the pipeline on.
+
+    Example: intercom-sla sample --out data/sample/messages.csv && intercom-sla run data/sample/
+    """
+    from generate_sample import main as sample_main
+
+    arguments = ["--out", str(out), "--conversations", str(conversations)]
+    if conversation_export:
+        arguments += ["--conversation-export", str(conversation_export)]
+    ran(sample_main(arguments))
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("lookml"), show_default=True)
+def lookml(out: Path) -> None:
+    """Generate LookML views for the marts from the dbt manifest.
+
+    Example: intercom-sla lookml --out lookml
+    """
+    run_dbt(database_path(None), ["parse", "--quiet"])
+    from generate_lookml import main as lookml_main
+
+    ran(lookml_main(["--manifest", str(PROJECT / "target" / "manifest.json"), "--out", str(out)]))
+
+
+@cli.command()
+@db_option
+def docs(db: Path | None) -> None:
+    """Generate the dbt docs site (target/index.html) for the built database.
+
+    Example: intercom-sla docs && open target/index.html
+    """
+    database = database_path(db)
+    require_database(database)
+    run_dbt(database, ["docs", "generate", "--quiet"])
+    click.echo(f"wrote {PROJECT / 'target' / 'index.html'}")
+
+
+@cli.command("export-parquet")
+@db_option
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
+def export_parquet(db: Path | None, out: Path) -> None:
+    """Write the raw tables as Parquet (for Spark or a lake).
+
+    Example: intercom-sla export-parquet --out data/parquet
+    """
+    database = database_path(db)
+    require_database(database)
+    from export_parquet import main as parquet_main
+
+    ran(parquet_main(["--db", str(database), "--out", str(out)]))
+
+
+@cli.command()
+@db_option
+def status(db: Path | None) -> None:
+    """What is loaded: files, record counts, rejects, data as of, incomplete conversations, marts.
+
+    Example: intercom-sla status --db data/intercom_sla.duckdb
+    """
+    database = database_path(db)
+    require_database(database)
+    from intercom_sla.status import describe
+
+    try:
+        with duckdb.connect(str(database), read_only=True) as con:
+            click.echo(describe(con, database))
+    except duckdb.Error as error:
+        message = str(error).splitlines()[0]
+        if "lock" in message.lower():
+            raise Failed(f"{database}: the database is in use by another process; retry when it finishes") from None
+        raise Failed(f"{database}: {message}") from None
+
+
+def main() -> int:
+    try:
+        cli.main(prog_name="intercom-sla", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except Failed as failure:
+        failure.show()
+        return failure.exit_code
+    except click.ClickException as mistake:
+        mistake.show()
+        return 2
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("interrupted", err=True)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""What a database holds, in a few lines a person can read (`intercom-sla status`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from intercom_sla.load.completeness import INCOMPLETE_SQL
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    query = "select count(*) from duckdb_tables() where schema_name = $schema and table_name = $table"
+    return bool(con.execute(query, {"schema": schema, "table": table}).fetchone()[0])
+
+
+def describe(con: duckdb.DuckDBPyConnection, database: Path) -> str:
+    if not table_exists(con, "raw", "load_files"):
+        return f"{database}: nothing loaded yet (intercom-sla load EXPORT...)"
+    lines = [f"{database}"]
+    files = con.execute(
+        """
+        select _source_file, any_value(export_kind), count(*) as loads, sum(records_read), sum(records_loaded),
+            sum(coalesce(records_superseded, 0)), sum(records_duplicate), sum(records_rejected), max(_loaded_at)
+        from raw.load_files
+        group by _source_file
+        order by max(_loaded_at), _source_file
+        """
+    ).fetchall()
+    lines.append(f"files loaded: {len(files)}")
+    for name, kind, loads, read, loaded, superseded, duplicates, rejected, last in files:
+        lines.append(
+            f"  {name} ({kind}; {loads} load(s), last {last:%Y-%m-%d %H:%M} UTC): read {read}, loaded {loaded},"
+            f" superseded {superseded}, duplicates {duplicates}, rejected {rejected}"
+        )
+    messages, conversations, rejects = con.execute(
+        "select (select count(*) from raw.messages), (select count(*) from raw.conversations),"
+        " (select count(*) from raw.load_rejects)"
+    ).fetchone()
+    lines.append(f"stored: {messages} messages, {conversations} conversation rows, {rejects} rejects")
+    if rejects:
+        lines.append("  see them: select _source_file, _source_line, reason from raw.load_rejects")
+    (as_of,) = con.execute(
+        "select greatest((select max(created_at) from raw.messages), (select max(started_at) from raw.conversations))"
+    ).fetchone()
+    lines.append(f"data as of: {as_of:%Y-%m-%d %H:%M} UTC" if as_of else "data as of: no timestamps loaded")
+    (incomplete,) = con.execute(INCOMPLETE_SQL).fetchone()
+    lines.append(
+        f"incomplete conversations: {incomplete} (Intercom holds parts not loaded; figures from its statistics)"
+        if incomplete
+        else "incomplete conversations: none"
+    )
+    if table_exists(con, "main", "fct_conversations"):
+        (built,) = con.execute("select count(*) from main.fct_conversations").fetchone()
+        lines.append(f"marts: built, {built} conversations in fct_conversations")
+    else:
+        lines.append("marts: not built yet (intercom-sla build)")
+    return "\n".join(lines)

@@ -1,0 +1,77 @@
+"""The `intercom-sla` command as a user drives it: one call from exports to marts and reports, a
+`--help` with an example on every subcommand, and one line with a clear exit code for each mistake."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT, query
+
+COMMAND = Path(sys.executable).parent / "intercom-sla"
+SUBCOMMANDS = ("load", "build", "report", "run", "sample", "lookml", "docs", "export-parquet", "status")
+
+
+def intercom_sla(*args: str | Path, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(COMMAND), *map(str, args)],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("subcommand", SUBCOMMANDS)
+def test_every_subcommand_explains_itself_with_an_example(subcommand: str) -> None:
+    shown = intercom_sla(subcommand, "--help")
+    assert shown.returncode == 0, shown.stderr
+    assert ("Example: " in shown.stdout) or ("example" in shown.stdout.lower())
+
+
+def test_run_goes_from_exports_to_marts_and_reports_in_one_command(tmp_path: Path) -> None:
+    db, out = tmp_path / "sla.duckdb", tmp_path / "reports"
+    done = intercom_sla("run", "--db", db, "--out", out, FIXTURES / "intercom_api", FIXTURES / "seed_example.csv")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert sorted(path.name for path in out.iterdir()) == [
+        "resolution_report.csv",
+        "resolution_summary.json",
+        "sla_report.csv",
+        "sla_review.html",
+        "sla_summary.json",
+    ]
+    assert query(db, "select count(*) from main.fct_conversations")[0][0] == 7 + 6
+    status = intercom_sla("status", "--db", db)
+    assert status.returncode == 0
+    assert "files loaded: 3" in status.stdout and "incomplete conversations: 1" in status.stdout
+    assert "marts: built, 13 conversations" in status.stdout
+
+
+def test_one_database_default_shared_by_every_subcommand(tmp_path: Path) -> None:
+    env = {"INTERCOM_SLA_DB": str(tmp_path / "shared.duckdb")}
+    assert intercom_sla("load", FIXTURES / "seed_example.csv", env=env).returncode == 0
+    built = intercom_sla("build", "--quiet", "--select", "fct_conversations+", env=env)
+    assert built.returncode in (0, 1), built.stderr
+    assert intercom_sla("status", env=env).stdout.startswith(str(tmp_path / "shared.duckdb"))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("build", "--db", "{tmp}/none.duckdb"), "no database yet; load an export first"),
+        (("report", "--db", "{tmp}/none.duckdb"), "no database yet"),
+        (("status", "--db", "{tmp}/none.duckdb"), "no database yet"),
+        (("load", "--db", "{tmp}/x.duckdb", "{tmp}/missing.csv"), "missing.csv: no such file"),
+        (("load", "--db", "{tmp}/week.csv", str(FIXTURES / "seed_example.csv")), "named like an export file"),
+        (("report", "--db", str(FIXTURES / "seed_example.csv"), "--format", "pdf"), "--format pdf"),
+        (("sample", "--conversations", "0"), "Invalid value"),
+    ],
+)
+def test_mistakes_get_one_line_and_exit_2(tmp_path: Path, arguments: tuple[str, ...], message: str) -> None:
+    done = intercom_sla(*(argument.replace("{tmp}", str(tmp_path)) for argument in arguments))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
