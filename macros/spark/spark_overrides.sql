@@ -30,6 +30,7 @@
     {{ return(statements[0]) }}
 {% endmacro %}
 
+{#- A seed value as a Spark SQL literal: null, a number as it is, text quoted with its quotes escaped. -#}
 {% macro spark_literal(value) -%}
     {%- if value is none -%}
         null

@@ -24,15 +24,17 @@
 {%- endmacro %}
 
 
-{#- Intercom's part types by what they do to a conversation (SPEC §1 A, §4). -#}
+{#- Part types that carry internal notes, never replies (SPEC §1 A). -#}
 {% macro intercom_note_part_types() -%}
     ('note', 'note_and_reopen')
 {%- endmacro %}
 
+{#- Part types that reopen a closed conversation (SPEC §1 A, §4). -#}
 {% macro intercom_reopen_part_types() -%}
     ('open', 'assign_and_reopen', 'note_and_reopen')
 {%- endmacro %}
 
+{#- Part types that wake a snoozed conversation (SPEC §1 A, §4). -#}
 {% macro intercom_wake_part_types() -%}
     ('unsnoozed', 'timer_unsnooze', 'assign_and_unsnooze')
 {%- endmacro %}

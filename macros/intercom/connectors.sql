@@ -90,59 +90,6 @@
 {%- endmacro %}
 
 
-{#- The text at a path of keys inside a JSON column (Airbyte writes Intercom's nested objects as JSON:
-    `source`, `author`, `statistics`), null where absent. -#}
-{% macro json_path_text(column, keys) -%}
-    {{ return(adapter.dispatch('json_path_text', 'intercom_sla')(column, keys)) }}
-{%- endmacro %}
-
-{% macro default__json_path_text(column, keys) -%}
-    (cast({{ column }} as jsonb) #>> '{{ "{" ~ keys | join(",") ~ "}" }}')
-{%- endmacro %}
-
-{% macro duckdb__json_path_text(column, keys) -%}
-    (cast({{ column }} as json) ->> '{{ json_path(keys) }}')
-{%- endmacro %}
-
-{% macro spark__json_path_text(column, keys) -%}
-    get_json_object({{ column }}, '{{ json_path(keys) }}')
-{%- endmacro %}
-
-
-{#- A JSONPath (`$.contacts[0].id`) from a list of keys, where a number is an array index. -#}
-{% macro json_path(keys) -%}
-    ${% for key in keys %}{% if (key | string).isdigit() %}[{{ key }}]{% else %}.{{ key }}{% endif %}{% endfor %}
-{%- endmacro %}
-
-
-{#- The `name` of every object in the array at `array_key` of a JSON column, joined with `delimiter`
-    (Intercom's `tags.tags[].name`); null when there are none. -#}
-{% macro json_array_names(column, array_key, delimiter) -%}
-    {{ return(adapter.dispatch('json_array_names', 'intercom_sla')(column, array_key, delimiter)) }}
-{%- endmacro %}
-
-{% macro default__json_array_names(column, array_key, delimiter) -%}
-    (
-        select nullif(string_agg(trim(element ->> 'name'), '{{ delimiter }}' order by trim(element ->> 'name')), '')
-        from jsonb_array_elements(coalesce(cast({{ column }} as jsonb) -> '{{ array_key }}', '[]'::jsonb)) as element
-        where trim(element ->> 'name') <> ''
-    )
-{%- endmacro %}
-
-{% macro duckdb__json_array_names(column, array_key, delimiter) -%}
-    nullif(array_to_string(list_sort(list_filter(
-        json_extract_string(cast({{ column }} as json), '$.{{ array_key }}[*].name'),
-        lambda tag: coalesce(trim(tag), '') <> ''
-    )), '{{ delimiter }}'), '')
-{%- endmacro %}
-
-{% macro spark__json_array_names(column, array_key, delimiter) -%}
-    nullif(array_join(array_sort(from_json(
-        get_json_object({{ column }}, '$.{{ array_key }}[*].name'), 'array<string>'
-    )), '{{ delimiter }}'), '')
-{%- endmacro %}
-
-
 {#- A connector's opening messages and parts staged as the loader's messages (the columns of
     stg_intercom__messages). Both relations carry message_id, conversation_id, author_type, part_type,
     body, created_at and synced_at (timestamptz), author_id, assigned_to_type, assigned_to_id,
