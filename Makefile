@@ -40,7 +40,7 @@ report: install  ## write the reports and reports/sla_review.html (charts) from 
 	$(BIN)/intercom-sla report --db $(DEMO_DB) --out reports
 
 browser:  ## install Debian's chromium and chromium-driver for the report's browser test (needs root)
-	bash scripts/install_browser.sh
+	bash scripts/dev/install_browser.sh
 
 test: install browser lint test-python test-dbt test-postgres test-spark  ## everything CI runs: lint, pytest (browser test included), dbt build on DuckDB, PostgreSQL and Spark
 
@@ -61,11 +61,11 @@ format: install  ## apply ruff and sqlfluff fixes
 test-python: install  ## pytest: loader, scripts and end-to-end checks
 	$(BIN)/python -m pytest -q tests
 
-test-postgres: install  ## dbt build on a real PostgreSQL (started by scripts/postgres.sh) and every mart compared with DuckDB's
-	bash scripts/test_postgres.sh
+test-postgres: install  ## dbt build on a real PostgreSQL (started by scripts/dev/postgres.sh) and every mart compared with DuckDB's
+	bash scripts/dev/test_engine.sh postgres
 
 test-spark: $(VENV)/.spark-installed  ## dbt build on a local Apache Spark (dbt-spark session, Java 17 installed if missing) and every mart compared with DuckDB's
-	bash scripts/test_spark.sh
+	bash scripts/dev/test_engine.sh spark
 
 test-dbt: install  ## dbt build (unit tests, contracts, data tests) on a freshly generated sample
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
@@ -76,7 +76,7 @@ test-dbt: install  ## dbt build (unit tests, contracts, data tests) on a freshly
 
 benchmark: install  ## time the pipeline at 20k/100k/1M/5M conversations beside its baselines -> reports/benchmark.md
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-benchmark.txt -c constraints.txt
-	$(BIN)/python scripts/benchmark.py $(BENCHMARK_ARGS)
+	$(BIN)/python scripts/dev/benchmark.py $(BENCHMARK_ARGS)
 
 lookml: install  ## generate LookML views for the marts into lookml/
 	DBT_DUCKDB_PATH=$(LINT_DB) $(DBT) parse

@@ -27,12 +27,12 @@ def test_node_times_are_summed_by_kind() -> None:
 def test_the_line_leaves_out_kinds_that_took_no_time(tmp_path: Path) -> None:
     path = tmp_path / "run_results.json"
     path.write_text(json.dumps(RUN_RESULTS), encoding="utf-8")
-    run = run_script("run_timings.py", path)
+    run = run_script("dev/run_timings.py", path)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "model 2.5 s, test 0.3 s, unit_test 1.0 s; whole run 9.5 s"
 
 
 def test_a_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
-    run = run_script("run_timings.py", tmp_path / "run_results.json")
+    run = run_script("dev/run_timings.py", tmp_path / "run_results.json")
     assert run.returncode == 2
     assert "run_results.json" in run.stderr and "Traceback" not in run.stderr

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start or stop the project's own PostgreSQL server for `make test-postgres`: Debian's postgresql
 # package (installed with apt when missing and run as root), one throw-away cluster on 127.0.0.1.
-#   scripts/postgres.sh start | stop | status
+#   scripts/dev/postgres.sh start | stop | status
 # Settings: POSTGRES_PORT (54329), INTERCOM_SLA_PG_DIR (cluster folder, /tmp/intercom-sla-postgres),
 # POSTGRES_DB (intercom_sla). Authentication is `trust` on the loopback address only.
 set -euo pipefail

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import duckdb
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 DBT = str(Path(sys.executable).parent / "dbt")
 
@@ -288,7 +288,7 @@ def markdown(results: list[SizeResult]) -> str:
         "# intercom-sla benchmark",
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, Python {platform.python_version()}"
-        f" ({platform.machine()}). Made by `make benchmark` (scripts/benchmark.py); every step is its own process",
+        f" ({platform.machine()}). Made by `make benchmark` (scripts/dev/benchmark.py); every step is its own process",
         "on a fresh DuckDB file. Seconds are wall clock; memory is that process's peak RSS.",
         "",
         "| conversations | rows | CSV MB | " + " | ".join(f"{name} s" for name in step_names) + " |",
