@@ -127,11 +127,20 @@ def sla_summary(con: duckdb.DuckDBPyConnection, schema: str) -> dict:
     }
 
 
+# The marts name a 0-1 share `_share` and a 0-100 rate `_pct`; the report files keep SPEC §4's names.
+REPORT_KEYS = {"within_24h_share": "pct_within_24h"}
+
+
+def report_keys(row: dict) -> dict:
+    return {REPORT_KEYS.get(key, key): value for key, value in row.items()}
+
+
 def resolution_summary(con: duckdb.DuckDBPyConnection, schema: str) -> dict:
-    summary = json_ready(single_row(con, schema, "mart_resolution_summary"), places=4)
+    summary = report_keys(json_ready(single_row(con, schema, "mart_resolution_summary"), places=4))
 
     def breakdown(mart: str, key: str) -> list[dict]:
-        return [json_ready(row, 4) for row in records(con, f"select * from {schema}.{mart} order by {key}")]
+        rows = records(con, f"select * from {schema}.{mart} order by {key}")
+        return [report_keys(json_ready(row, 4)) for row in rows]
 
     return {
         **summary,

@@ -225,7 +225,7 @@ def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
             tile(f"{sla['median_response_minutes'] or 0:.0f} min", "median first response"),
             tile(resolution["total_closed"], "conversations resolved"),
             tile(f"{resolution['median_hours'] or 0:.1f} h", "median resolution"),
-            tile(pct(resolution["pct_within_24h"], 100), "resolved within 24 h"),
+            tile(pct(resolution["within_24h_share"], 100), "resolved within 24 h"),
         )
     )
     sections = "\n".join(

@@ -195,12 +195,12 @@ def test_semantic_layer_answers_breach_rate_offline(built: dict) -> None:
     env = {**os.environ, "DBT_DUCKDB_PATH": str(built["db"]), "DBT_PROFILES_DIR": str(project)}
     parse = subprocess.run([str(DBT), "parse"], cwd=project, env=env, capture_output=True, text=True, check=False)
     assert parse.returncode == 0, parse.stdout[-2000:]
-    out = built["work"] / "breach_rate.csv"
+    out = built["work"] / "breach_share.csv"
     command = [
         str(DBT.parent / "mf"),
         "query",
         "--metrics",
-        "breach_rate,conversations_in_scope",
+        "breach_share,conversations_in_scope",
         "--group-by",
         "conversation__priority",
         "--order",
@@ -212,5 +212,5 @@ def test_semantic_layer_answers_breach_rate_offline(built: dict) -> None:
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     with out.open(newline="", encoding="utf-8") as handle:
         rows = {row["conversation__priority"]: row for row in csv.DictReader(handle)}
-    answered = {name: (float(row["breach_rate"]), int(row["conversations_in_scope"])) for name, row in rows.items()}
+    answered = {name: (float(row["breach_share"]), int(row["conversations_in_scope"])) for name, row in rows.items()}
     assert answered == {"P1": (1.0, 1), "P2": (0.0, 2), "Urgent": (1.0, 1), "normal": (0.0, 1)}

@@ -122,7 +122,7 @@
     count(*) as total_closed,
     {{ percentile_cont('resolution_seconds / 3600.0', 0.5) }} as median_hours,
     {{ percentile_cont('resolution_seconds / 3600.0', 0.95) }} as p95_hours,
-    {{ ratio(count_where('resolution_seconds <= 86400'), 'count(*)') }} as pct_within_24h,
+    {{ ratio(count_where('resolution_seconds <= 86400'), 'count(*)') }} as within_24h_share,
     cast(avg(message_count) as {{ type_double() }}) as avg_messages,
     {{ count_where("resolution_sla_status = 'breached'") }} as resolution_breaches,
     {{ ratio(count_where("resolution_sla_status = 'breached'"), 'count(*)', 100) }} as resolution_breach_rate_pct

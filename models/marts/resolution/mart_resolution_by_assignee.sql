@@ -32,7 +32,7 @@ final as (
         total_closed,
         median_hours,
         p95_hours,
-        pct_within_24h,
+        within_24h_share,
         avg_messages,
         resolution_breaches,
         resolution_breach_rate_pct

@@ -41,7 +41,7 @@ final as (
         resolved.total_closed,
         resolved.median_hours,
         resolved.p95_hours,
-        resolved.pct_within_24h,
+        resolved.within_24h_share,
         resolved.avg_messages,
         resolved.resolution_breaches,
         resolved.resolution_breach_rate_pct,
