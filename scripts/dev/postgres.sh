@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start or stop the project's own PostgreSQL server for `make test-postgres`: Debian's postgresql
-# package (installed with apt when missing and run as root), one throw-away cluster on 127.0.0.1.
+# package (installed with apt when missing and run as root), else, for a user without root, the
+# PostgreSQL build of PyPI's pgserver package; one throw-away cluster on 127.0.0.1.
 #   scripts/dev/postgres.sh start | stop | status
 # Settings: POSTGRES_PORT (54329), INTERCOM_SLA_PG_DIR (cluster folder, /tmp/intercom-sla-postgres),
 # POSTGRES_DB (intercom_sla). Authentication is `trust` on the loopback address only.
@@ -15,16 +16,23 @@ server_bin() {
     find /usr/lib/postgresql -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1
 }
 
-if [ -z "$(server_bin)" ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "error: PostgreSQL is not installed; run as root (it installs Debian's postgresql) or: sudo apt-get install postgresql" >&2
-        exit 2
-    fi
+# PyPI's pgserver ships PostgreSQL binaries: the server for a machine without Debian's and without root
+pip_server_bin() {
+    .venv/bin/python -c "import pathlib, pgserver; print(pathlib.Path(pgserver.__file__).parent / 'pginstall' / 'bin')"
+}
+
+if [ -n "$(server_bin)" ]; then
+    bin=$(server_bin)
+elif [ "$(id -u)" -eq 0 ]; then
     echo "installing Debian's postgresql package..."
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+    bin=$(server_bin)
+else
+    echo "no Debian postgresql and not root: using the PostgreSQL build of PyPI's pgserver"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-postgres.txt -c constraints.txt
+    bin=$(pip_server_bin)
 fi
-bin=$(server_bin)
 
 # PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user
 as_owner() {
