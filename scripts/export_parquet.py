@@ -1,77 +1,9 @@
 #!/usr/bin/env python3
-"""Write the loader's raw tables from a DuckDB file to a folder of Parquet, for engines that read files.
+"""Entry point kept for the commands users already run; the code is intercom_sla/export_parquet.py."""
 
-Each of raw.messages, raw.conversations, raw.load_rejects and raw.load_files becomes
-`<out>/<table>/data.parquet`: same columns, timestamps as UTC instants, JSON as text. On Spark the
-`register_parquet_sources` operation declares them as the `raw` tables the dbt sources read
-(`make test-spark`); the same folder can be copied to object storage for a cluster.
-"""
-
-from __future__ import annotations
-
-import argparse
-import logging
-import shutil
 import sys
-from pathlib import Path
 
-import duckdb
-from raw_tables import RAW_TABLES, raw_table_columns
-
-log = logging.getLogger("export_parquet")
-
-
-def text_columns_sql(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
-    """The table's select list with JSON columns cast to text (Parquet readers other than DuckDB see a string)."""
-    return ", ".join(
-        f'cast("{name}" as varchar) as "{name}"' if data_type == "JSON" else f'"{name}"'
-        for name, data_type in raw_table_columns(con, schema, table)
-    )
-
-
-def export_raw_tables(con: duckdb.DuckDBPyConnection, out_dir: Path, schema: str = "raw") -> dict[str, int]:
-    """Replace `out_dir/<table>/data.parquet` for every raw table; returns the rows written per table."""
-    written = {}
-    for table in RAW_TABLES:
-        select_list = text_columns_sql(con, schema, table)
-        table_dir = out_dir / table
-        shutil.rmtree(table_dir, ignore_errors=True)
-        table_dir.mkdir(parents=True)
-        target = str(table_dir / "data.parquet").replace("'", "''")
-        written[table] = con.execute(
-            f"copy (select {select_list} from {schema}.{table}) to '{target}' (format parquet, compression zstd)"
-        ).fetchone()[0]
-        log.info("%s.%s: %d rows -> %s", schema, table, written[table], table_dir)
-    return written
-
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Write the loader's raw tables (messages, conversations, load_rejects, load_files) from a "
-        "DuckDB file to OUT/<table>/data.parquet, replacing what is there, so Spark (or any Parquet reader) "
-        "builds the same models on the same records. `load.py --to-parquet OUT` does the same after a load."
-    )
-    parser.add_argument("--db", required=True, type=Path, help="DuckDB file the loader wrote")
-    parser.add_argument("--out", required=True, type=Path, help="folder to write the Parquet tables into")
-    parser.add_argument("--schema", default="raw", help="schema of the raw tables (default: raw)")
-    return parser.parse_args(argv)
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    if not args.db.exists():
-        print(f"error: {args.db}: no such database; run scripts/load.py first", file=sys.stderr)
-        return 2
-    try:
-        with duckdb.connect(str(args.db), read_only=True) as con:
-            written = export_raw_tables(con, args.out, args.schema)
-    except (duckdb.Error, OSError) as error:
-        print(f"error: {str(error).strip().splitlines()[0]}", file=sys.stderr)
-        return 2
-    print(", ".join(f"{table} {rows}" for table, rows in written.items()))
-    return 0
-
+from intercom_sla.export_parquet import main
 
 if __name__ == "__main__":
     sys.exit(main())

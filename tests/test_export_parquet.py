@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 from conftest import FIXTURES, query, run_script
-from raw_tables import RAW_TABLES
+from intercom_sla.raw_tables import RAW_TABLES
 
 
 def read_parquet(folder: Path, table: str, sql: str = "select * from exported") -> list[tuple]:

@@ -240,7 +240,7 @@ def test_ctrl_c_during_a_load_says_in_one_line_that_nothing_was_loaded(tmp_path:
 
 
 def test_reports_are_written_whole_or_not_at_all(tmp_path: Path) -> None:
-    from report_files import ReportPathError, report_folder, write_atomically
+    from intercom_sla.report_files import ReportPathError, report_folder, write_atomically
 
     target = tmp_path / "summary.json"
     target.write_text("the previous report")

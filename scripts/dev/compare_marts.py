@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 import psycopg2
-from postgres_connection import default_dsn
+from intercom_sla.postgres_connection import default_dsn
 
 MART_PREFIXES = ("fct_", "bridge_", "mart_")
 TOLERANCE = 1e-6

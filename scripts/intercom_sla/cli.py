@@ -174,11 +174,11 @@ def report(db: Path | None, out: Path, formats: str) -> None:
     if unknown or not chosen:
         raise Failed(f"--format {formats}: expected some of {', '.join(REPORT_FORMATS)}")
     if chosen & {"csv", "json"}:
-        from export_reports import main as export_main
+        from intercom_sla.export_reports import main as export_main
 
         ran(export_main(["--db", str(database), "--out", str(out)]))
     if "html" in chosen:
-        from render_report import main as render_main
+        from intercom_sla.render_report import main as render_main
 
         ran(render_main(["--db", str(database), "--out", str(out / "sla_review.html")]))
 
@@ -212,7 +212,7 @@ def sample(out: Path, conversations: int, conversation_export: Path | None) -> N
 
     Example: intercom-sla sample --out data/sample/messages.csv && intercom-sla run data/sample/
     """
-    from generate_sample import main as sample_main
+    from intercom_sla.generate_sample import main as sample_main
 
     arguments = ["--out", str(out), "--conversations", str(conversations)]
     if conversation_export:
@@ -228,7 +228,7 @@ def lookml(out: Path) -> None:
     Example: intercom-sla lookml --out lookml
     """
     run_dbt(database_path(None), ["parse", "--quiet"])
-    from generate_lookml import main as lookml_main
+    from intercom_sla.generate_lookml import main as lookml_main
 
     ran(lookml_main(["--manifest", str(PROJECT / "target" / "manifest.json"), "--out", str(out)]))
 
@@ -256,7 +256,7 @@ def export_parquet(db: Path | None, out: Path) -> None:
     """
     database = database_path(db)
     require_database(database)
-    from export_parquet import main as parquet_main
+    from intercom_sla.export_parquet import main as parquet_main
 
     ran(parquet_main(["--db", str(database), "--out", str(out)]))
 

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-from export_parquet import export_raw_tables
+
+from intercom_sla.export_parquet import export_raw_tables
 
 from .errors import LoadError
 from .runner import load

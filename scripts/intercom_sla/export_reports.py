@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""Write the SLA and resolution reports from the marts and print the headline numbers.
+
+reports/sla_report.csv          one row per conversation in first-response scope (fct_conversations)
+reports/sla_summary.json        the first-response summary (mart_sla_summary)
+reports/resolution_report.csv   one row per resolved conversation in the resolution metrics
+reports/resolution_summary.json the resolution summary plus its breakdowns and daily series
+
+The marts compute; this script only selects, formats (UTC ISO timestamps, minutes rounded to two
+decimals, whole seconds) and writes. Text cells that a spreadsheet would run as a formula (starting
+with = + - @, tab or carriage return) are prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from intercom_sla.report_files import ReportPathError, database_problem, report_folder, write_atomically
+
+
+@dataclass(frozen=True)
+class CsvReport:
+    file_name: str
+    # (column, format): text, timestamp, minutes (2 decimals), seconds (whole), plain
+    columns: tuple[tuple[str, str], ...]
+    where: str
+    order_by: str
+
+
+SLA_REPORT = CsvReport(
+    "sla_report.csv",
+    (
+        ("conversation_id", "text"),
+        ("started_at", "timestamp"),
+        ("first_response_at", "timestamp"),
+        ("response_minutes", "minutes"),
+        ("priority", "text"),
+        ("assignee_id", "text"),
+        ("tags", "text"),
+        ("sla_threshold_minutes", "plain"),
+        ("sla_status", "text"),
+        ("sla_breached", "plain"),
+        ("breach_by_minutes", "minutes"),
+    ),
+    where="in_first_response_scope",
+    order_by="started_at, conversation_id",
+)
+
+RESOLUTION_REPORT = CsvReport(
+    "resolution_report.csv",
+    (
+        ("conversation_id", "text"),
+        ("user_id", "text"),
+        ("resolution_started_at as started_at", "timestamp"),
+        ("resolved_at", "timestamp"),
+        ("resolution_seconds", "seconds"),
+        ("assignee_email", "text"),
+        ("tags", "text"),
+    ),
+    where="in_resolution_metrics",
+    order_by="resolved_at, conversation_id",
+)
+
+
+def column_sql(spec: str, kind: str) -> str:
+    source, _, alias = spec.partition(" as ")
+    name = alias or source
+    expression = {
+        "text": f"case when regexp_matches({source}, '^[=+\\-@\\t\\r]') then '''' || {source} else {source} end",
+        "timestamp": f"strftime({source} at time zone 'UTC', '%Y-%m-%dT%H:%M:%SZ')",
+        "minutes": f"round({source}, 2)",
+        "seconds": f"cast(round({source}) as bigint)",
+        "plain": source,
+    }[kind]
+    return f"{expression} as {name}"
+
+
+def write_csv_report(con: duckdb.DuckDBPyConnection, schema: str, report: CsvReport, out_dir: Path) -> int:
+    columns = ",\n    ".join(column_sql(spec, kind) for spec, kind in report.columns)
+    relation = con.sql(
+        f"select\n    {columns}\nfrom {schema}.fct_conversations\nwhere {report.where}\norder by {report.order_by}"
+    )
+    write_atomically(out_dir / report.file_name, lambda path: relation.write_csv(str(path), header=True))
+    return len(relation)
+
+
+def records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    relation = con.sql(sql)
+    return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
+
+
+def single_row(con: duckdb.DuckDBPyConnection, schema: str, mart: str) -> dict:
+    rows = records(con, f"select * from {schema}.{mart}")
+    if len(rows) != 1:
+        raise LookupError(f"{mart} has {len(rows)} rows; expected 1")
+    return rows[0]
+
+
+def rounded(value: object, places: int = 2) -> object:
+    return round(value, places) if isinstance(value, float) else value
+
+
+def json_ready(row: dict, places: int = 2) -> dict:
+    return {
+        key: value.isoformat() if hasattr(value, "isoformat") else rounded(value, places) for key, value in row.items()
+    }
+
+
+def sla_summary(con: duckdb.DuckDBPyConnection, schema: str) -> dict:
+    summary = single_row(con, schema, "mart_sla_summary")
+    top_assignees = [json_ready(entry) for entry in json.loads(summary.pop("top_5_assignees_by_breach_rate") or "[]")]
+    breaches_by_priority = json.loads(summary.pop("breaches_by_priority") or "{}")
+    rest = json_ready(summary)
+    return {
+        "total_conversations": rest.pop("total_conversations"),
+        "total_breaches": rest.pop("total_breaches"),
+        "breach_rate_pct": rest.pop("breach_rate_pct"),
+        "top_5_assignees_by_breach_rate": top_assignees,
+        "breaches_by_priority": breaches_by_priority,
+        **rest,
+    }
+
+
+# The marts name a 0-1 share `_share` and a 0-100 rate `_pct`; the report files keep SPEC §4's names.
+REPORT_KEYS = {"within_24h_share": "pct_within_24h"}
+
+
+def report_keys(row: dict) -> dict:
+    return {REPORT_KEYS.get(key, key): value for key, value in row.items()}
+
+
+def resolution_summary(con: duckdb.DuckDBPyConnection, schema: str) -> dict:
+    summary = report_keys(json_ready(single_row(con, schema, "mart_resolution_summary"), places=4))
+
+    def breakdown(mart: str, key: str) -> list[dict]:
+        rows = records(con, f"select * from {schema}.{mart} order by {key}")
+        return [report_keys(json_ready(row, 4)) for row in rows]
+
+    return {
+        **summary,
+        "by_assignee": breakdown("mart_resolution_by_assignee", "assignee"),
+        "by_tag": breakdown("mart_resolution_by_tag", "tag"),
+        "by_priority": breakdown("mart_resolution_by_priority", "priority"),
+        "daily": breakdown("mart_resolution_daily", "resolved_date"),
+    }
+
+
+def business_hours_line(sla: dict) -> list[str]:
+    """Calendar and business-hours breach rates side by side, when any conversation has a schedule."""
+    if not sla.get("business_hours_conversations"):
+        return []
+    return [
+        f"  breach rate             calendar {sla['calendar_breach_rate_pct']}%,"
+        f" business hours {sla['business_hours_breach_rate_pct']}%"
+        f" ({sla['business_hours_conversations']} conversations with office hours)"
+    ]
+
+
+def headline(sla: dict, resolution: dict, written: dict[str, int], out_dir: Path) -> str:
+    worst = ", ".join(
+        f"{entry['assignee_id']} {entry['breach_rate_pct']}% ({entry['breaches']}/{entry['conversations']})"
+        for entry in sla["top_5_assignees_by_breach_rate"][:3]
+    )
+    by_priority = ", ".join(f"{name} {count}" for name, count in sla["breaches_by_priority"].items())
+    within_24h = resolution["pct_within_24h"]
+    lines = [
+        f"First-response SLA, data as of {sla['data_as_of']}",
+        f"  conversations in scope  {sla['total_conversations']}"
+        f"  (out of scope, no customer message: {sla['out_of_scope_conversations']})",
+        f"  breaches                {sla['total_breaches']}  ({sla['breach_rate_pct']}%)",
+        *business_hours_line(sla),
+        f"  response minutes        median {sla['median_response_minutes']}, p95 {sla['p95_response_minutes']}",
+        f"  breaches by priority    {by_priority}",
+        f"  worst assignees         {worst}",
+        "Resolution",
+        f"  resolved                {resolution['total_closed']}"
+        f"  (unresolved: {resolution['unresolved_conversations']}, excluded: {resolution['excluded_conversations']})",
+        f"  resolution hours        median {rounded(resolution['median_hours'])},"
+        f" p95 {rounded(resolution['p95_hours'])}",
+        f"  resolved within 24 h    {None if within_24h is None else round(100 * within_24h, 1)}%",
+        "Wrote "
+        + ", ".join(
+            f"{out_dir / name}" + (f" ({rows} rows)" if name.endswith(".csv") else "") for name, rows in written.items()
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def schema_name(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a plain schema name (letters, digits, underscore)")
+    return value
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Write the SLA and resolution reports (CSV and JSON) from the built marts.",
+    )
+    parser.add_argument("--db", required=True, type=Path, help="DuckDB database that `dbt build` wrote")
+    parser.add_argument("--out", type=Path, default=Path("reports"), help="folder for the reports (default reports)")
+    parser.add_argument("--schema", default="main", type=schema_name, help="schema holding the marts (default main)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not args.db.exists():
+        print(f"error: {args.db}: no such database; run the loader and `dbt build` first", file=sys.stderr)
+        return 2
+    try:
+        report_folder(args.out)
+        with duckdb.connect(str(args.db), read_only=True) as con:
+            built = con.execute(
+                "select count(*) from duckdb_tables() where schema_name = $schema and table_name = 'mart_sla_summary'",
+                {"schema": args.schema},
+            ).fetchall()[0][0]
+            if not built:
+                print(f"error: {args.db}: no marts in schema {args.schema}; run `dbt build` first", file=sys.stderr)
+                return 2
+            written = {
+                report.file_name: write_csv_report(con, args.schema, report, args.out)
+                for report in (SLA_REPORT, RESOLUTION_REPORT)
+            }
+            sla = sla_summary(con, args.schema)
+            resolution = resolution_summary(con, args.schema)
+    except ReportPathError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (duckdb.Error, LookupError) as error:
+        print(f"error: {args.db}: {database_problem(error)}", file=sys.stderr)
+        return 2
+    try:
+        for name, summary in (("sla_summary.json", sla), ("resolution_summary.json", resolution)):
+            text = json.dumps(summary, indent=2) + "\n"
+            write_atomically(args.out / name, lambda path, text=text: path.write_text(text, encoding="utf-8"))
+            written[name] = 1
+    except OSError as error:
+        print(
+            f"error: {args.out}: cannot write the reports ({error.strerror or error}); none was half-written",
+            file=sys.stderr,
+        )
+        return 2
+    print(headline(sla, resolution, written, args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

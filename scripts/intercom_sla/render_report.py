@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""Write reports/sla_review.html: the quarterly review pack, one self-contained file that opens offline.
+
+Charts (plotly, whose JavaScript is embedded once, so no CDN is needed): breach rate by priority;
+by assignee with volumes (worst and best ten); the weekly breach-rate trend; first-response times
+against each priority's threshold; the daily resolution median with its trailing 7-day line; breach
+rate by tag. Every number comes from a mart; this script only draws. Text from the data is escaped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+from plotly.subplots import make_subplots
+
+from intercom_sla.report_files import ReportPathError, database_problem, write_atomically
+
+MET, BREACHED, NEUTRAL, LINE = "#2e7d32", "#c62828", "#90a4ae", "#1565c0"
+PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 1100px;
+       color: #212121; padding: 0 1rem; }}
+h1 {{ margin-bottom: .2rem; }} .as-of {{ color: #616161; margin-top: 0; }}
+.tiles {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: .8rem; margin: 1.5rem 0; }}
+.tile {{ border: 1px solid #e0e0e0; border-radius: 8px; padding: .8rem 1rem; }}
+.tile .value {{ font-size: 1.6rem; font-weight: 600; }} .tile .label {{ color: #616161; font-size: .85rem; }}
+section {{ margin: 2rem 0; }} .note {{ color: #616161; font-size: .9rem; }}
+@media print {{ body {{ margin: 0; max-width: none; }} section {{ page-break-inside: avoid; }} }}
+</style>
+<script>{plotly_js}</script>
+</head>
+<body>
+<h1>{title}</h1>
+<p class="as-of">Data as of {as_of}. Generated {generated} by intercom-sla.</p>
+<div class="tiles">{tiles}</div>
+{sections}
+</body>
+</html>
+"""
+
+
+def records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    """Rows as dicts, every string escaped: plotly reads a subset of HTML in labels, and the figure JSON
+    sits inside a <script> element, so data text must never reach it raw."""
+    relation = con.sql(sql)
+    return [
+        {
+            name: html.escape(value) if isinstance(value, str) else value
+            for name, value in zip(relation.columns, row, strict=True)
+        }
+        for row in relation.fetchall()
+    ]
+
+
+def tile(value: object, label: str) -> str:
+    return (
+        f'<div class="tile"><div class="value">{html.escape(str(value))}</div>'
+        f'<div class="label">{html.escape(label)}</div></div>'
+    )
+
+
+def section(chart_id: str, title: str, figure: go.Figure | None, note: str = "") -> str:
+    body = (
+        figure.to_html(full_html=False, include_plotlyjs=False, div_id=chart_id, config={"displayModeBar": False})
+        if figure is not None
+        else ""
+    )
+    note_html = f'<p class="note">{html.escape(note)}</p>' if note else ""
+    return f'<section data-chart="{chart_id}"><h2>{html.escape(title)}</h2>{note_html}{body}</section>'
+
+
+def styled(figure: go.Figure, height: int = 380) -> go.Figure:
+    figure.update_layout(height=height, margin={"l": 60, "r": 20, "t": 30, "b": 60}, template="plotly_white")
+    return figure
+
+
+def by_priority_chart(rows: list[dict]) -> go.Figure:
+    figure = go.Figure(
+        go.Bar(
+            x=[row["priority"] for row in rows],
+            y=[row["breach_rate_pct"] for row in rows],
+            text=[f"{row['breaches']} of {row['conversations']}" for row in rows],
+            marker_color=BREACHED,
+        )
+    )
+    return styled(figure.update_yaxes(title="breach rate %", rangemode="tozero"))
+
+
+def clock_comparison_chart(rows: list[dict]) -> go.Figure:
+    """Calendar and business-hours breach rates side by side per priority."""
+    priorities = [row["priority"] for row in rows]
+    figure = go.Figure(
+        [
+            go.Bar(x=priorities, y=[row["calendar_breach_rate_pct"] for row in rows], name="calendar time"),
+            go.Bar(x=priorities, y=[row["business_hours_breach_rate_pct"] for row in rows], name="business hours"),
+        ]
+    )
+    return styled(figure.update_layout(barmode="group").update_yaxes(title="breach rate %", rangemode="tozero"))
+
+
+def by_assignee_chart(rows: list[dict]) -> go.Figure:
+    ranked = [row for row in rows if row["breach_rate_rank"] is not None]
+    worst, best = ranked[:10], ranked[-10:][::-1]
+    figure = make_subplots(rows=1, cols=2, subplot_titles=("worst 10", "best 10"), horizontal_spacing=0.18)
+    for column, group, colour in ((1, worst, BREACHED), (2, best, MET)):
+        figure.add_trace(
+            go.Bar(
+                y=[row["assignee_id"] for row in group][::-1],
+                x=[row["breach_rate_pct"] for row in group][::-1],
+                text=[f"{row['breaches']}/{row['conversations']}" for row in group][::-1],
+                orientation="h",
+                marker_color=colour,
+                showlegend=False,
+            ),
+            row=1,
+            col=column,
+        )
+    return styled(figure.update_xaxes(title="breach rate % (breaches / conversations)"), height=420)
+
+
+def weekly_chart(rows: list[dict]) -> go.Figure:
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    weeks = [row["week_start"] for row in rows]
+    figure.add_trace(
+        go.Bar(x=weeks, y=[row["conversations"] for row in rows], name="conversations", marker_color=NEUTRAL),
+        secondary_y=True,
+    )
+    figure.add_trace(
+        go.Scatter(x=weeks, y=[row["breach_rate_pct"] for row in rows], name="breach rate %", line_color=BREACHED),
+        secondary_y=False,
+    )
+    figure.update_yaxes(title="breach rate %", rangemode="tozero", secondary_y=False)
+    figure.update_yaxes(title="conversations", rangemode="tozero", showgrid=False, secondary_y=True)
+    return styled(figure)
+
+
+def distribution_chart(rows: list[dict]) -> go.Figure:
+    priorities = sorted({row["priority"] for row in rows})
+    thresholds = {row["priority"]: row["sla_threshold_minutes"] for row in rows}
+    titles = [f"{name} (threshold {thresholds[name]:g} min)" for name in priorities]
+    figure = make_subplots(rows=len(priorities), cols=1, subplot_titles=titles, shared_xaxes=True)
+    labels = [label for _, label in sorted({(row["bucket_order"], row["bucket_label"]) for row in rows})]
+    for index, name in enumerate(priorities, 1):
+        group = sorted((row for row in rows if row["priority"] == name), key=lambda row: row["bucket_order"])
+        within = [
+            row["bucket_upper_minutes"] is not None and row["bucket_upper_minutes"] <= thresholds[name] for row in group
+        ]
+        figure.add_trace(
+            go.Bar(
+                x=[row["bucket_label"] for row in group],
+                y=[row["conversations"] for row in group],
+                marker_color=[MET if inside else BREACHED for inside in within],
+                showlegend=False,
+            ),
+            row=index,
+            col=1,
+        )
+    figure.update_xaxes(categoryorder="array", categoryarray=labels)
+    return styled(figure, height=max(300, 190 * len(priorities)))
+
+
+def resolution_daily_chart(rows: list[dict]) -> go.Figure:
+    days = [row["resolved_date"] for row in rows]
+    figure = go.Figure()
+    figure.add_trace(go.Bar(x=days, y=[row["median_hours"] for row in rows], name="daily median", marker_color=NEUTRAL))
+    figure.add_trace(
+        go.Scatter(
+            x=days, y=[row["trailing_7d_median_hours"] for row in rows], name="trailing 7-day median", line_color=LINE
+        )
+    )
+    return styled(figure.update_yaxes(title="resolution hours", rangemode="tozero"))
+
+
+def by_tag_chart(rows: list[dict]) -> go.Figure:
+    ordered = sorted(rows, key=lambda row: row["breach_rate_pct"] or 0)
+    figure = go.Figure(
+        go.Bar(
+            y=[row["tag"] for row in ordered],
+            x=[row["breach_rate_pct"] for row in ordered],
+            text=[f"{row['breaches']}/{row['conversations']}" for row in ordered],
+            orientation="h",
+            marker_color=BREACHED,
+        )
+    )
+    return styled(figure.update_xaxes(title="breach rate %"), height=max(300, 28 * len(rows) + 100))
+
+
+def business_hours_section(sla: dict, by_priority: list[dict]) -> str:
+    title = "Calendar vs business-hours breach rate"
+    if not sla["business_hours_conversations"]:
+        note = "No business-hours schedule is configured, so every clock in this report is calendar time."
+        return section("business-hours", title, None, note)
+    note = (
+        f"The same thresholds counted in calendar minutes ({sla['calendar_breach_rate_pct']:.1f}% breached) "
+        f"and in office-hours minutes ({sla['business_hours_breach_rate_pct']:.1f}% breached, "
+        f"{sla['business_hours_conversations']} conversations with a schedule)."
+    )
+    return section("business-hours", title, clock_comparison_chart(by_priority), note)
+
+
+def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
+    def mart(name: str, order_by: str) -> list[dict]:
+        return records(con, f"select * from {schema}.{name} order by {order_by}")
+
+    [sla] = mart("mart_sla_summary", "1")
+    [resolution] = mart("mart_resolution_summary", "1")
+
+    def pct(value: float | None, scale: float = 1.0) -> str:
+        return "n/a" if value is None else f"{value * scale:.1f}%"
+
+    tiles = "".join(
+        (
+            tile(sla["total_conversations"], "conversations in first-response scope"),
+            tile(pct(sla["breach_rate_pct"]), f"first-response breach rate ({sla['total_breaches']} breaches)"),
+            tile(f"{sla['median_response_minutes'] or 0:.0f} min", "median first response"),
+            tile(resolution["total_closed"], "conversations resolved"),
+            tile(f"{resolution['median_hours'] or 0:.1f} h", "median resolution"),
+            tile(pct(resolution["within_24h_share"], 100), "resolved within 24 h"),
+        )
+    )
+    sections = "\n".join(
+        (
+            section(
+                "breach-by-priority",
+                "First-response breach rate by priority",
+                by_priority_chart(mart("mart_breach_rate_by_priority", "priority")),
+            ),
+            section(
+                "breach-by-assignee",
+                "Breach rate by assignee, with volumes",
+                by_assignee_chart(mart("mart_breach_rate_by_assignee", "breach_rate_rank")),
+                "Bars show the breach rate; labels show breaches / conversations. "
+                "Unassigned conversations are not ranked.",
+            ),
+            section(
+                "breach-by-week",
+                "Weekly breach-rate trend",
+                weekly_chart(mart("mart_breach_rate_by_week", "week_start")),
+            ),
+            section(
+                "response-distribution",
+                "First-response times against each threshold",
+                distribution_chart(mart("mart_response_time_distribution", "priority, bucket_order")),
+                "Green buckets end within the priority's threshold, red ones beyond it.",
+            ),
+            section(
+                "resolution-daily",
+                "Resolution time: daily median and trailing 7-day median",
+                resolution_daily_chart(mart("mart_resolution_daily", "resolved_date")),
+            ),
+            section("breach-by-tag", "Breach rate by tag", by_tag_chart(mart("mart_breach_rate_by_tag", "tag"))),
+            business_hours_section(sla, mart("mart_breach_rate_by_priority", "priority")),
+        )
+    )
+    as_of = sla["data_as_of"].isoformat() if sla["data_as_of"] else "n/a"
+    return PAGE.format(
+        title="First-response SLA and resolution review",
+        as_of=html.escape(as_of),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        tiles=tiles,
+        sections=sections,
+        plotly_js=get_plotlyjs(),
+    )
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Write the offline HTML review pack (charts) from the built marts.")
+    parser.add_argument("--db", required=True, type=Path, help="DuckDB database that `dbt build` wrote")
+    parser.add_argument("--out", type=Path, default=Path("reports/sla_review.html"), help="HTML file to write")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not args.db.exists():
+        print(f"error: {args.db}: no such database; run the loader and `dbt build` first", file=sys.stderr)
+        return 2
+    try:
+        with duckdb.connect(str(args.db), read_only=True) as con:
+            page = render(con, "main")
+    except duckdb.Error as error:
+        print(f"error: {args.db}: {database_problem(error)}", file=sys.stderr)
+        return 2
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(args.out, lambda path: path.write_text(page, encoding="utf-8"))
+    except (ReportPathError, OSError) as error:
+        detail = error if isinstance(error, ReportPathError) else f"{args.out}: {error.strerror or error}"
+        print(f"error: {detail}; nothing written", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out} ({len(page) // 1024} KiB, opens offline)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
