@@ -3,7 +3,7 @@
 # package (installed with apt when missing and run as root), else, for a user without root, the
 # PostgreSQL build of PyPI's pgserver package; one throw-away cluster on 127.0.0.1.
 #   scripts/dev/postgres.sh start | stop | status
-# Settings: POSTGRES_PORT (54329), INTERCOM_SLA_PG_DIR (cluster folder, /tmp/intercom-sla-postgres),
+# Settings: POSTGRES_PORT (54329), INTERCOM_SLA_PG_DIR (cluster folder, /tmp/intercom-sla-postgres-<uid>),
 # POSTGRES_DB (intercom_sla). Authentication is `trust` on the loopback address only.
 set -euo pipefail
 
