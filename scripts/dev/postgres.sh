@@ -9,7 +9,8 @@ set -euo pipefail
 
 action=${1:-start}
 port=${POSTGRES_PORT:-54329}
-cluster=${INTERCOM_SLA_PG_DIR:-/tmp/intercom-sla-postgres}
+# one cluster per user: /tmp is shared, and another user's cluster cannot be reused
+cluster=${INTERCOM_SLA_PG_DIR:-/tmp/intercom-sla-postgres-$(id -u)}
 database=${POSTGRES_DB:-intercom_sla}
 
 server_bin() {
