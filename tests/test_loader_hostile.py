@@ -218,8 +218,14 @@ def test_user_mistakes_get_one_line_and_no_traceback(tmp_path: Path, db: Path) -
 
 
 def test_ctrl_c_during_a_load_says_in_one_line_that_nothing_was_loaded(tmp_path: Path, db: Path) -> None:
-    rows = [f"c{i},m{i},2026-03-02T10:00:00Z,user,comment" for i in range(1_500_000)]
-    export = write_export(tmp_path / "big.csv", rows, header=HEADER)
+    # large enough that the load is still running when the signal arrives (about 4 s on 2 cores)
+    export = tmp_path / "big.csv"
+    with duckdb.connect() as con:
+        con.execute(
+            "copy (select 'c' || i as conversation_id, 'm' || i as message_id, '2026-03-02T10:00:00Z' as created_at,"
+            " 'user' as sender_type, 'comment' as part_type from range(4000000) as numbers(i))"
+            f" to '{export}' (header)"
+        )
     process = subprocess.Popen(
         [sys.executable, str(SCRIPTS / "load.py"), "--db", str(db), str(export)],
         stdout=subprocess.PIPE,
