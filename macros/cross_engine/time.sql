@@ -131,3 +131,21 @@
 {% macro spark__epoch_text_to_timestamp(text) -%}
     timestamp_seconds(cast({{ text }} as double))
 {%- endmacro %}
+
+
+{#- timestamp_ts moved by a (fractional) number of seconds, to the microsecond. -#}
+{% macro add_seconds(timestamp_ts, seconds) -%}
+    {{ return(adapter.dispatch('add_seconds', 'intercom_sla')(timestamp_ts, seconds)) }}
+{%- endmacro %}
+
+{% macro default__add_seconds(timestamp_ts, seconds) -%}
+    ({{ timestamp_ts }} + ({{ seconds }}) * interval '1 second')
+{%- endmacro %}
+
+{% macro duckdb__add_seconds(timestamp_ts, seconds) -%}
+    ({{ timestamp_ts }} + to_microseconds(cast(round(({{ seconds }}) * 1000000) as bigint)))
+{%- endmacro %}
+
+{% macro spark__add_seconds(timestamp_ts, seconds) -%}
+    timestamp_micros(unix_micros({{ timestamp_ts }}) + cast(round(({{ seconds }}) * 1000000) as bigint))
+{%- endmacro %}

@@ -40,6 +40,12 @@
 {%- endmacro %}
 
 
+{#- Part types that assign the conversation (SPEC §1 A, §7): an owner row even when it names nobody. -#}
+{% macro intercom_assignment_part_types() -%}
+    ('assignment', 'default_assignment', 'away_mode_assignment', 'assign_and_reopen', 'assign_and_unsnooze')
+{%- endmacro %}
+
+
 {#- A part that someone can read (SPEC §1 A): a comment, or a part of another type that carries a
     non-empty body; notes never are. Over staged message columns (sender_type, part_type, has_body). -#}
 {% macro is_visible_part() -%}
@@ -60,6 +66,18 @@
 {%- endmacro %}
 
 
+{#- SPEC §7: a bot part a customer can read first: a bot comment or a bot part with a body. -#}
+{% macro is_bot_answer() -%}
+    (sender_type = 'bot' and (part_type = 'comment' or coalesce(has_body, false)))
+{%- endmacro %}
+
+
+{#- SPEC §7: a close nobody can read (no body), by anyone but a bot; it ends a wait no reply ends. -#}
+{% macro is_silent_close() -%}
+    (part_type = 'close' and sender_type <> 'bot' and not {{ is_visible_part() }})
+{%- endmacro %}
+
+
 {#- SPEC §4: what a staged message does to the conversation's state: close, open (a reopen part),
     snooze, unsnooze (a wake part) or customer_message; null for everything else. -#}
 {% macro intercom_state_event() -%}
@@ -70,6 +88,18 @@
         when part_type in {{ intercom_wake_part_types() }} then 'unsnooze'
         when {{ is_customer_message() }} then 'customer_message'
     end
+{%- endmacro %}
+
+
+{#- SPEC §6: a schedule's open seconds before `instant`, spread over the rows of an
+    int_business_hours_intervals join on the instant's UTC day (alias `intervals`): summed over the day's
+    rows it is the day's running total plus each interval's open part before the instant. -#}
+{% macro open_seconds_before(instant) -%}
+    case when intervals.interval_of_day = 1 then intervals.open_seconds_before_day else 0 end
+    + coalesce(
+        greatest({{ seconds_between('intervals.open_at', 'least(' ~ instant ~ ', intervals.close_at)') }}, 0),
+        0
+    )
 {%- endmacro %}
 
 
@@ -100,6 +130,28 @@
         as business_hours_breach_rate_pct,
     {{ percentile_cont('response_minutes', 0.5) }} as median_response_minutes,
     {{ percentile_cont('response_minutes', 0.95) }} as p95_response_minutes
+{%- endmacro %}
+
+
+{#- Next-reply measures over fct_customer_waits rows (SPEC §7), shared by every next-reply mart: waits
+    held to a target (`met`, `breached`, `pending`; `no_target` and `closed_without_reply` count in no
+    rate) and the subsequent reply times of the waits that were answered. -#}
+{% macro next_reply_measures() -%}
+    {{ count_where("status in ('met', 'breached', 'pending')") }} as rated_waits,
+    {{ count_where("status = 'breached'") }} as breaches,
+    {{ count_where("status = 'pending'") }} as pending,
+    {{ ratio(count_where("status = 'breached'"), count_where("status in ('met', 'breached', 'pending')"), 100) }}
+        as breach_rate_pct,
+    {{ count_where("status = 'closed_without_reply'") }} as closed_without_reply,
+    {{ percentile_cont("case when ended_by = 'replied' then wait_seconds end", 0.5) }} as median_reply_seconds,
+    {{ percentile_cont("case when ended_by = 'replied' then wait_seconds end", 0.9) }} as p90_reply_seconds
+{%- endmacro %}
+
+
+{#- The owner a wait is credited to (SPEC §7): the owner at breach for a breached wait, else the owner at
+    its start. `kind` is `assignee` or `team`. -#}
+{% macro wait_owner(kind) -%}
+    case when status = 'breached' then {{ kind }}_at_breach else {{ kind }}_at_start end
 {%- endmacro %}
 
 

@@ -13,7 +13,8 @@ messages as (
         created_at,
         export_first_response_at,
         priority,
-        assignee_id
+        assignee_id,
+        team_id
     from {{ intercom_staged('messages') }}
     {{ only_conversations_loaded_since_last_run(intercom_staged('messages'), 'loaded_at') }}
 
@@ -72,6 +73,8 @@ conversations as (
             as export_first_response_at,
         {{ value_at_first('assignee_id', 'message_sequence', 'is_admin_reply') }} as first_reply_assignee_id,
         {{ last_non_null_by('assignee_id', 'message_sequence') }} as last_assignee_id,
+        {{ value_at_first('team_id', 'message_sequence', 'is_admin_reply') }} as first_reply_team_id,
+        {{ last_non_null_by('team_id', 'message_sequence') }} as last_team_id,
         {{ first_non_null_by('priority', 'message_sequence') }} as first_priority,
         greatest(max(created_at), max(export_first_response_at)) as latest_timestamp
     from replies_flagged
@@ -98,6 +101,7 @@ final as (
             when computed_first_response_at is not null then 'computed'
         end as first_response_source,
         coalesce(first_reply_assignee_id, last_assignee_id) as assignee_id,
+        coalesce(first_reply_team_id, last_team_id) as team_id,
         (select load_mark.messages_loaded_through from load_mark) as messages_loaded_through
     from conversations
 

@@ -192,11 +192,7 @@ located as (
         span_ends.span_kind,
         span_ends.sign,
         intervals.utc_day,
-        case when intervals.interval_of_day = 1 then intervals.open_seconds_before_day else 0 end
-        + coalesce(
-            greatest({{ seconds_between('intervals.open_at', 'least(span_ends.end_at, intervals.close_at)') }}, 0),
-            0
-        ) as open_seconds_before_end
+        {{ open_seconds_before('span_ends.end_at') }} as open_seconds_before_end
     from span_ends
     left join intervals
         on

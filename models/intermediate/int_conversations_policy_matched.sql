@@ -44,6 +44,7 @@ sla_policies as (
     select
         priority,
         first_response_minutes,
+        next_response_minutes,
         resolution_minutes,
         schedule
     from {{ ref('sla_policies') }}
@@ -55,6 +56,7 @@ default_policy as (
     select
         priority,
         first_response_minutes,
+        next_response_minutes,
         resolution_minutes,
         schedule
     from sla_policies
@@ -95,6 +97,11 @@ matched as (
             as sla_threshold_minutes,
         coalesce(matched_policy.resolution_minutes, default_policy.resolution_minutes)
             as resolution_threshold_minutes,
+        -- an empty next-reply cell is no target, not the normal row's
+        case
+            when matched_policy.priority is not null then matched_policy.next_response_minutes
+            else default_policy.next_response_minutes
+        end as next_response_threshold_minutes,
         case
             when matched_policy.priority is not null then matched_policy.schedule
             else default_policy.schedule
@@ -114,6 +121,7 @@ final as (
         priority,
         sla_threshold_minutes,
         resolution_threshold_minutes,
+        next_response_threshold_minutes,
         sla_schedule,
         coalesce(sla_schedule, {{ business_hours_comparison_schedule() }}) as business_schedule
     from matched

@@ -14,6 +14,7 @@ aggregated as (
         first_response_at,
         first_response_source,
         assignee_id,
+        team_id,
         latest_timestamp
     from {{ ref('int_conversations_aggregated') }}
 
@@ -52,6 +53,7 @@ final as (
         first_message_at,
         message_count,
         assignee_id,
+        team_id,
         latest_timestamp,
         is_incomplete,
         case

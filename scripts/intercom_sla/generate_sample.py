@@ -34,6 +34,8 @@ COLUMNS = (
     "tags",
     "first_response_at",
     "body",
+    "author_id",
+    "team_id",
 )
 TAGS = ("billing", "bug", "onboarding", "refund", "integration", "feature-request", "vip", "account")
 CUSTOMER_SENDERS = ("user", "user", "user", "lead", "contact", "User ")
@@ -41,6 +43,8 @@ ADMIN_SENDERS = ("admin", "admin", "admin", "teammate", "Admin")
 OFFSETS = (timezone(timedelta(hours=2)), timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=30)))
 # Typical first-response minutes per priority: P1 answers are fast, normal ones can take hours.
 RESPONSE_MEDIAN_MINUTES = {"P1": 9.0, "P2": 35.0, "normal": 150.0}
+TEAMS = ("team-billing", "team-tech", "team-success")
+BOT_AUTHOR = "operator-bot"
 # Conversations of the message export that the conversation export also carries.
 OVERLAPPING_CONVERSATIONS = 50
 BODIES = (
@@ -76,6 +80,8 @@ class Conversation:
             part_type=part_type,
             assignee_id=assignee,
             body=self.rng.choice(BODIES) if part_type in ("", "comment", "note") else "",
+            author_id=BOT_AUTHOR if sender == "bot" else (assignee if sender in ADMIN_SENDERS else ""),
+            team_id=team_of(assignee),
         )
         row.update(fields)
         self.rows.append(row)
@@ -84,6 +90,11 @@ class Conversation:
         # a few agents take more conversations than the rest, as in real teams
         number = self.rng.choices(range(1, len(self.agent_weights) + 1), cum_weights=self.agent_weights)[0]
         return f"agent-{number:02d}"
+
+
+def team_of(agent: str) -> str:
+    """Each agent works in one team, so the team follows the assignee on every row that names one."""
+    return TEAMS[int(agent.rsplit("-", 1)[1]) % len(TEAMS)] if agent else ""
 
 
 def format_timestamp(rng: random.Random, at: datetime) -> str:

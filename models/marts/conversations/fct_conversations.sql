@@ -33,7 +33,8 @@ message_conversations as (
         first_response_source,
         started_at_source,
         is_incomplete,
-        assignee_id
+        assignee_id,
+        team_id
     from {{ ref('int_conversations_statistics_applied') }}
 
 ),
@@ -46,7 +47,8 @@ export_conversations as (
         started_at,
         assignee_email,
         message_count,
-        intercom_admin_assignee_id
+        intercom_admin_assignee_id,
+        intercom_team_assignee_id
     from {{ intercom_staged('conversations') }}
 
 ),
@@ -119,6 +121,7 @@ combined as (
         business_times.open_business_seconds,
         -- a conversation whose parts carry no assignment keeps Intercom's current assignee
         coalesce(message_conversations.assignee_id, export_conversations.intercom_admin_assignee_id) as assignee_id,
+        coalesce(message_conversations.team_id, export_conversations.intercom_team_assignee_id) as team_id,
         coalesce(message_conversations.is_incomplete, false) as is_incomplete,
         coalesce(message_conversations.started_at, export_conversations.started_at) as started_at,
         coalesce(export_conversations.message_count, message_conversations.message_count) as message_count
@@ -199,6 +202,7 @@ final as (
         evaluated.priority,
         evaluated.assignee_id,
         evaluated.assignee_email,
+        evaluated.team_id,
         evaluated.user_id,
         tag_lists.tags,
         evaluated.message_count,

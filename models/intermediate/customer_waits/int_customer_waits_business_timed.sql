@@ -1,0 +1,176 @@
+-- SPEC §6 and §7: for waits whose policy names a schedule, the business seconds waited (to the reply,
+-- the closing part, or the as-of time) and the moment the business-time threshold elapses. Open
+-- seconds up to an instant are looked up as in int_conversations_business_timed; the breach moment
+-- is found by sorting each wait's target (open seconds at its start plus the threshold) among the
+-- intervals' running totals, so the cost grows with the waits and the intervals, not their product.
+with
+
+waits as (
+
+    select
+        conversation_id,
+        wait_number,
+        sla_schedule,
+        threshold_minutes,
+        started_at,
+        clock_stopped_at
+    from {{ ref('int_customer_waits_policy_matched') }}
+    where sla_schedule is not null
+
+),
+
+intervals as (
+
+    select
+        schedule,
+        utc_day,
+        open_seconds_before_day,
+        interval_of_day,
+        open_at,
+        close_at
+    from {{ ref('int_business_hours_intervals') }}
+
+),
+
+wait_instants as (
+
+    select
+        conversation_id,
+        wait_number,
+        sla_schedule,
+        started_at as instant,
+        -1 as sign
+    from waits
+
+    union all
+
+    select
+        conversation_id,
+        wait_number,
+        sla_schedule,
+        clock_stopped_at as instant,
+        1 as sign
+    from waits
+
+),
+
+located as (
+
+    select
+        wait_instants.conversation_id,
+        wait_instants.wait_number,
+        wait_instants.sign,
+        intervals.utc_day,
+        {{ open_seconds_before('wait_instants.instant') }} as open_seconds_before_instant
+    from wait_instants
+    left join intervals
+        on
+            wait_instants.sla_schedule = intervals.schedule
+            and {{ utc_date('wait_instants.instant') }} = intervals.utc_day
+
+),
+
+wait_totals as (
+
+    -- null if an instant fell outside the intervals' days, so the gap shows instead of a wrong sum
+    select
+        conversation_id,
+        wait_number,
+        case when count(utc_day) = count(*) then sum(sign * open_seconds_before_instant) end as wait_business_seconds,
+        case
+            when count(utc_day) = count(*) then sum(case when sign = -1 then open_seconds_before_instant end)
+        end as open_seconds_before_start
+    from located
+    group by conversation_id, wait_number
+
+),
+
+interval_offsets as (
+
+    select
+        schedule,
+        open_at,
+        open_seconds_before_day + coalesce(sum({{ seconds_between('open_at', 'close_at') }}) over (
+            partition by schedule, utc_day order by interval_of_day
+            rows between unbounded preceding and 1 preceding
+        ), 0) as open_seconds_before_interval
+    from intervals
+    where open_at is not null
+
+),
+
+breach_targets as (
+
+    -- intervals first: the untyped nulls of the targets take the intervals' column types
+    select
+        schedule,
+        null as conversation_id,
+        null as wait_number,
+        open_seconds_before_interval as position,
+        open_at,
+        0 as is_target
+    from interval_offsets
+
+    union all
+
+    select
+        waits.sla_schedule as schedule,
+        waits.conversation_id,
+        waits.wait_number,
+        wait_totals.open_seconds_before_start + waits.threshold_minutes * 60 as position,
+        null as open_at,
+        1 as is_target
+    from waits
+    inner join wait_totals
+        on
+            waits.conversation_id = wait_totals.conversation_id
+            and waits.wait_number = wait_totals.wait_number
+    where waits.threshold_minutes is not null
+
+),
+
+interval_grouped as (
+
+    -- each target joins the group of the last interval opening strictly before it in open seconds;
+    -- a target equal to an interval's offset elapses as the interval before it closes
+    select
+        *,
+        sum(1 - is_target) over (
+            partition by schedule order by position, is_target desc
+            rows between unbounded preceding and current row
+        ) as interval_group
+    from breach_targets
+
+),
+
+breach_moments as (
+
+    select
+        conversation_id,
+        wait_number,
+        {{ add_seconds(
+            'max(open_at) over (partition by schedule, interval_group)',
+            'position - max(case when is_target = 0 then position end) over (partition by schedule, interval_group)'
+        ) }} as business_breach_at,
+        is_target
+    from interval_grouped
+
+),
+
+final as (
+
+    select
+        wait_totals.conversation_id,
+        wait_totals.wait_number,
+        wait_totals.wait_business_seconds,
+        breach_moments.business_breach_at
+    from wait_totals
+    left join breach_moments
+        on
+            wait_totals.conversation_id = breach_moments.conversation_id
+            and wait_totals.wait_number = breach_moments.wait_number
+            and breach_moments.is_target = 1
+
+)
+
+select * from final

@@ -1,0 +1,292 @@
+-- SPEC §7: every customer wait, where it starts and how it ends, one row per wait. A wait starts at a
+-- customer message when none is running; later customer messages join it; it ends at the first
+-- visible reply strictly after its start, else (no reply follows at all) at the first close without
+-- a body strictly after it, else it is still running. Replies while no wait runs make no row.
+--
+-- Without a row-by-row walk: a part that can end a wait (an end) ends the running one unless that
+-- wait started in the same second (ties: "after" is strict). So, taking the conversation's seconds in
+-- order, whether a wait is running as a second begins (its entry) is known after a second with an end
+-- and no customer message behind it... (no), after a second that leaves a wait running (yes), and at
+-- the first customer second (no); between known seconds it alternates, since a customer second
+-- followed by an end in the same second ends the wait only if one was already running.
+-- Incremental: a run recomputes only the conversations with messages loaded since the last one.
+with
+
+messages as (
+
+    select
+        conversation_id,
+        message_key,
+        sender_type,
+        part_type,
+        has_body,
+        created_at,
+        author_id
+    from {{ intercom_staged('messages') }}
+    {{ only_conversations_loaded_since_last_run(intercom_staged('messages'), 'loaded_at') }}
+
+),
+
+load_mark as (
+
+    select max(loaded_at) as messages_loaded_through
+    from {{ intercom_staged('messages') }}
+
+),
+
+flagged as (
+
+    select
+        conversation_id,
+        created_at,
+        author_id,
+        case when {{ is_customer_message() }} then 1 else 0 end as is_customer_message,
+        case when {{ is_visible_reply() }} then 1 else 0 end as is_visible_reply,
+        case when {{ is_silent_close() }} then 1 else 0 end as is_silent_close,
+        case when {{ is_bot_answer() }} then 1 else 0 end as is_bot_answer,
+        row_number() over (partition by conversation_id order by created_at, message_key) as message_sequence
+    from messages
+
+),
+
+last_replies as (
+
+    select
+        *,
+        max(case when is_visible_reply = 1 then created_at end) over (partition by conversation_id) as last_reply_at
+    from flagged
+
+),
+
+ends_marked as (
+
+    -- a close ends a wait only when no reply comes after it: any earlier wait ends at that reply
+    select
+        *,
+        case
+            when is_visible_reply = 1 then 1
+            when is_silent_close = 1 and (last_reply_at is null or created_at > last_reply_at) then 1
+            else 0
+        end as is_wait_end
+    from last_replies
+
+),
+
+second_marked as (
+
+    select
+        *,
+        min(case when is_wait_end = 1 then message_sequence end) over (
+            partition by conversation_id, created_at
+        ) as second_first_end_sequence
+    from ends_marked
+
+),
+
+seconds as (
+
+    select
+        conversation_id,
+        created_at,
+        max(is_wait_end) as has_wait_end,
+        sum(is_customer_message) as customer_message_count,
+        sum(case when is_customer_message = 1 and message_sequence < second_first_end_sequence then 1 else 0 end)
+            as customer_messages_before_end,
+        min(case when is_customer_message = 1 then message_sequence end) as first_customer_sequence,
+        min(case when is_customer_message = 1 and message_sequence > second_first_end_sequence then message_sequence end)
+            as first_customer_after_end_sequence
+    from second_marked
+    where is_customer_message = 1 or is_wait_end = 1
+    group by conversation_id, created_at
+
+),
+
+seconds_counted as (
+
+    select
+        *,
+        sum(has_wait_end) over (
+            partition by conversation_id order by created_at rows between unbounded preceding and current row
+        ) as ends_through,
+        coalesce(sum(customer_message_count) over (
+            partition by conversation_id order by created_at rows between unbounded preceding and 1 preceding
+        ), 0) as customer_messages_before_second,
+        min(case when has_wait_end = 1 then created_at end) over (
+            partition by conversation_id order by created_at rows between 1 following and unbounded following
+        ) as next_end_at
+    from seconds
+
+),
+
+customer_seconds as (
+
+    select
+        *,
+        lag(ends_through) over (partition by conversation_id order by created_at) as previous_ends_through,
+        lag(case when has_wait_end = 1 and first_customer_after_end_sequence is null then 1 else 0 end) over (
+            partition by conversation_id order by created_at
+        ) as previous_ended_its_wait_if_running
+    from seconds_counted
+    where customer_message_count > 0
+
+),
+
+entries_known as (
+
+    select
+        *,
+        case
+            when previous_ends_through is null then 0
+            when ends_through - has_wait_end > previous_ends_through then 0
+            when previous_ended_its_wait_if_running = 0 then 1
+        end as known_entry
+    from customer_seconds
+
+),
+
+runs as (
+
+    select
+        *,
+        sum(case when known_entry is null then 0 else 1 end) over (
+            partition by conversation_id order by created_at rows between unbounded preceding and current row
+        ) as run_number
+    from entries_known
+
+),
+
+entries as (
+
+    select
+        *,
+        case
+            when (row_number() over (partition by conversation_id, run_number order by created_at) - 1) % 2 = 0
+                then max(known_entry) over (partition by conversation_id, run_number)
+            else 1 - max(known_entry) over (partition by conversation_id, run_number)
+        end as wait_running_on_entry
+    from runs
+
+),
+
+starts as (
+
+    -- running on entry: the second's first end stops it and the first customer message after starts one
+    select
+        conversation_id,
+        created_at as started_at,
+        next_end_at,
+        customer_messages_before_second
+        + case when wait_running_on_entry = 1 then customer_messages_before_end else 0 end
+            as customer_messages_before_start
+    from entries
+    where wait_running_on_entry = 0 or first_customer_after_end_sequence is not null
+
+),
+
+numbered as (
+
+    select
+        *,
+        row_number() over (partition by conversation_id order by started_at) as wait_number,
+        lead(customer_messages_before_start) over (partition by conversation_id order by started_at)
+            as customer_messages_before_next_start
+    from starts
+
+),
+
+customer_totals as (
+
+    select
+        conversation_id,
+        sum(is_customer_message) as customer_messages
+    from flagged
+    group by conversation_id
+
+),
+
+end_parts as (
+
+    select
+        conversation_id,
+        created_at as ended_at,
+        is_visible_reply,
+        author_id
+    from second_marked
+    where message_sequence = second_first_end_sequence
+
+),
+
+bot_answers as (
+
+    select
+        conversation_id,
+        created_at
+    from flagged
+    where is_bot_answer = 1
+
+),
+
+ended as (
+
+    select
+        numbered.conversation_id,
+        numbered.wait_number,
+        numbered.started_at,
+        coalesce(numbered.customer_messages_before_next_start, customer_totals.customer_messages)
+        - numbered.customer_messages_before_start as customer_messages,
+        end_parts.ended_at,
+        case
+            when end_parts.is_visible_reply = 1 then 'replied'
+            when end_parts.ended_at is not null then 'closed'
+            else 'open'
+        end as ended_by,
+        case when end_parts.is_visible_reply = 1 then end_parts.ended_at end as replied_at,
+        case when end_parts.is_visible_reply = 1 then end_parts.author_id end as responder_id
+    from numbered
+    inner join customer_totals
+        on numbered.conversation_id = customer_totals.conversation_id
+    left join end_parts
+        on
+            numbered.conversation_id = end_parts.conversation_id
+            and numbered.next_end_at = end_parts.ended_at
+
+),
+
+bot_answered as (
+
+    select
+        ended.conversation_id,
+        ended.wait_number,
+        min(bot_answers.created_at) as first_bot_reply_at
+    from ended
+    inner join bot_answers
+        on
+            ended.conversation_id = bot_answers.conversation_id
+            and bot_answers.created_at > ended.started_at
+            and (ended.ended_at is null or bot_answers.created_at <= ended.ended_at)
+    group by ended.conversation_id, ended.wait_number
+
+),
+
+final as (
+
+    select
+        ended.conversation_id,
+        ended.wait_number,
+        ended.started_at,
+        ended.customer_messages,
+        bot_answered.first_bot_reply_at,
+        ended.ended_at,
+        ended.ended_by,
+        ended.replied_at,
+        ended.responder_id,
+        (select load_mark.messages_loaded_through from load_mark) as messages_loaded_through
+    from ended
+    left join bot_answered
+        on
+            ended.conversation_id = bot_answered.conversation_id
+            and ended.wait_number = bot_answered.wait_number
+
+)
+
+select * from final
