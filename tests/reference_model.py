@@ -1,13 +1,13 @@
-"""A plain-Python reading of SPEC §3-§4 (and the README's documented choices), written from the spec
+"""A plain-Python reading of SPEC §3-§4 and §7 (and the documented choices), written from the spec
 and not from the SQL: it walks each conversation's messages one by one instead of using windows.
 
-The property tests compare fct_conversations with what this model says, row by row.
+The property tests compare fct_conversations and fct_customer_waits with what this model says, row by row.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 CUSTOMER, ADMIN, BOT = "user", "admin", "bot"
 SENDER_TYPES = {"user": CUSTOMER, "lead": CUSTOMER, "contact": CUSTOMER, "admin": ADMIN, "teammate": ADMIN, "bot": BOT}
@@ -15,6 +15,7 @@ NOTE_PARTS = ("note", "note_and_reopen")
 REOPEN_PARTS = ("open", "assign_and_reopen", "note_and_reopen")
 WAKE_PARTS = ("unsnoozed", "timer_unsnooze", "assign_and_unsnooze")
 STATE_PARTS = ("close", "snoozed", *REOPEN_PARTS, *WAKE_PARTS)
+ASSIGNMENT_PARTS = ("assignment", "default_assignment", "away_mode_assignment", "assign_and_reopen", "assign_and_unsnooze")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Message:
     first_response_at: datetime | None = None
     has_body: bool | None = None  # None: the export has no body column
     ai_agent: bool = False
+    author_id: str | None = None
+    team_id: str | None = None
 
     @property
     def sender(self) -> str:
@@ -52,6 +55,19 @@ class Message:
     @property
     def is_visible_reply(self) -> bool:
         return self.sender == ADMIN and self.is_visible
+
+    @property
+    def is_silent_close(self) -> bool:
+        """A close nobody can read, by anyone but a bot (SPEC §7)."""
+        return self.part == "close" and self.sender != BOT and not self.is_visible
+
+    @property
+    def is_bot_answer(self) -> bool:
+        return self.sender == BOT and (self.part == "comment" or bool(self.has_body))
+
+    @property
+    def names_an_owner(self) -> bool:
+        return bool(clean(self.assignee_id) or clean(self.team_id) or self.part in ASSIGNMENT_PARTS)
 
     @property
     def order(self) -> tuple[datetime, str]:
@@ -158,6 +174,8 @@ def expected_fact(
         first_response = min(given) if given else (replies[0].created_at if replies else None)
         assignees = [clean(m.assignee_id) for m in conv if clean(m.assignee_id)]
         reply_assignee = clean(replies[0].assignee_id) if replies else None
+        teams = [clean(m.team_id) for m in conv if clean(m.team_id)]
+        reply_team = clean(replies[0].team_id) if replies else None
         priorities = [clean(m.priority) for m in conv if clean(m.priority)]
         label = priorities[0] if priorities else (clean(export.priority) if export else None)
         priority, threshold, resolution_threshold = policy_for(label, policies)
@@ -175,6 +193,7 @@ def expected_fact(
             priority=priority,
             sla_threshold_minutes=threshold,
             assignee_id=reply_assignee or (assignees[-1] if assignees else None),
+            team_id=reply_team or (teams[-1] if teams else None),
             tags=",".join(sorted(tags)) or None,
         )
         if started is None:
@@ -232,6 +251,100 @@ def expected_fact(
         )
         facts[conversation_id] = fact
     return facts
+
+
+def owner_at(conv: list[Message], moment: datetime, fact: dict) -> tuple[str | None, str | None]:
+    """(assignee, team) set by the latest owner row at or before `moment` (SPEC §7)."""
+    owner_rows = [m for m in conv if m.names_an_owner]
+    if not owner_rows:
+        return fact["assignee_id"], fact["team_id"]
+    assignee = team = None
+    for message in owner_rows:
+        if message.created_at > moment:
+            break
+        assignee = clean(message.assignee_id)
+        team = clean(message.team_id) or team
+    return assignee, team
+
+
+def conversation_waits(conv: list[Message]) -> list[dict]:
+    """Walk the messages in order with one wait at most running (SPEC §7)."""
+    reply_times = [m.created_at for m in conv if m.is_visible_reply]
+    waits: list[dict] = []
+    running: dict | None = None
+    for message in conv:
+        if running is None:
+            if message.is_customer_message:
+                running = {"started_at": message.created_at, "customer_messages": 1, "ended_by": "open"}
+                running.update(ended_at=None, replied_at=None, responder_id=None)
+                waits.append(running)
+            continue
+        after_start = message.created_at > running["started_at"]
+        if message.is_visible_reply and after_start:
+            running.update(ended_by="replied", ended_at=message.created_at, replied_at=message.created_at)
+            running["responder_id"] = clean(message.author_id)
+            running = None
+        elif message.is_silent_close and after_start and not any(t > running["started_at"] for t in reply_times):
+            running.update(ended_by="closed", ended_at=message.created_at)
+            running = None
+        elif message.is_customer_message:
+            running["customer_messages"] += 1
+    for wait in waits:
+        bot_answers = [
+            m.created_at
+            for m in conv
+            if m.is_bot_answer
+            and m.created_at > wait["started_at"]
+            and (wait["ended_at"] is None or m.created_at <= wait["ended_at"])
+        ]
+        wait["first_bot_reply_at"] = min(bot_answers) if bot_answers else None
+    return waits
+
+
+def expected_waits(
+    messages: list[Message], facts: dict[str, dict], next_reply_minutes: dict[str, float | None]
+) -> dict[str, dict]:
+    """One dict per fct_customer_waits row (keyed by wait_id), from the messages and the reference facts."""
+    by_conversation: dict[str, list[Message]] = {}
+    for message in messages:
+        by_conversation.setdefault(message.conversation_id, []).append(message)
+    by_lower = {name.lower(): minutes for name, minutes in next_reply_minutes.items()}
+    rows = {}
+    for conversation_id, unordered in by_conversation.items():
+        conv = sorted(unordered, key=lambda m: m.order)
+        fact = facts[conversation_id]
+        for number, wait in enumerate(conversation_waits(conv), 1):
+            stopped = wait["ended_at"] or fact["data_as_of"]
+            seconds = (stopped - wait["started_at"]).total_seconds()
+            threshold = fact["sla_threshold_minutes"] if number == 1 else by_lower.get(
+                fact["priority"].lower(), by_lower["normal"]
+            )
+            if number == 1:
+                status = fact["sla_status"]
+            elif threshold is None:
+                status = "no_target"
+            elif wait["ended_by"] == "closed":
+                status = "closed_without_reply"
+            elif seconds > threshold * 60:
+                status = "breached"
+            else:
+                status = "pending" if wait["ended_by"] == "open" else "met"
+            breach_at = wait["started_at"] + timedelta(minutes=threshold) if status == "breached" else None
+            assignee_at_start, team_at_start = owner_at(conv, wait["started_at"], fact)
+            assignee_at_breach, team_at_breach = owner_at(conv, breach_at, fact) if breach_at else (None, None)
+            rows[f"{conversation_id}:{number}"] = {
+                **wait,
+                "wait_number": number,
+                "wait_seconds": seconds,
+                "threshold_minutes": threshold,
+                "status": status,
+                "breach_at": breach_at,
+                "assignee_at_start": assignee_at_start,
+                "team_at_start": team_at_start,
+                "assignee_at_breach": assignee_at_breach,
+                "team_at_breach": team_at_breach,
+            }
+    return rows
 
 
 def linear_quantile(values: list[float], fraction: float) -> float | None:

@@ -1,6 +1,6 @@
 """Property tests: random exports through the real loader and dbt, compared with tests/reference_model.py.
 
-Each example is a batch of random conversations (random row order, UTC offsets, epoch and naive
+Each example is a batch of random conversations (and so of customer waits, SPEC §7) (random row order, UTC offsets, epoch and naive
 timestamps, ties, notes, bots, AI-agent parts, bodies on any part type, missing and unknown priorities,
 handovers, closes, every reopen and wake part type, snoozes,
 rows repeated across two files, conversation-export rows), built once with dbt (models and data
@@ -19,10 +19,29 @@ import pytest
 from conftest import load, query, run_dbt
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from reference_model import ExportRow, Message, expected_fact, linear_quantile
+from reference_model import ExportRow, Message, expected_fact, expected_waits, linear_quantile
 
 BASE = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 POLICIES = {"P1": (15.0, 1440.0), "P2": (60.0, 1440.0), "normal": (240.0, 1440.0)}
+NEXT_REPLY_MINUTES: dict[str, float | None] = {"P1": 30.0, "P2": 120.0, "normal": 480.0}
+WAIT_COLUMNS = [
+    "wait_number",
+    "started_at",
+    "customer_messages",
+    "first_bot_reply_at",
+    "ended_by",
+    "ended_at",
+    "replied_at",
+    "responder_id",
+    "wait_seconds",
+    "threshold_minutes",
+    "status",
+    "breach_at",
+    "assignee_at_start",
+    "team_at_start",
+    "assignee_at_breach",
+    "team_at_breach",
+]
 MESSAGE_COLUMNS = [
     "conversation_id",
     "message_id",
@@ -35,12 +54,18 @@ MESSAGE_COLUMNS = [
     "first_response_at",
     "body",
     "from_ai_agent",
+    "author_id",
+    "team_id",
 ]
 
-moments = st.builds(
-    lambda minutes, seconds: BASE + timedelta(minutes=minutes, seconds=seconds),
-    st.integers(0, 48 * 60),
-    st.sampled_from([0, 0, 0, 30]),
+# spread over two days, or crowded into four minutes so that many parts share a second (ties)
+moments = st.one_of(
+    st.builds(
+        lambda minutes, seconds: BASE + timedelta(minutes=minutes, seconds=seconds),
+        st.integers(0, 48 * 60),
+        st.sampled_from([0, 0, 0, 30]),
+    ),
+    st.builds(lambda minutes: BASE + timedelta(minutes=minutes), st.integers(0, 3)),
 )
 
 
@@ -85,6 +110,8 @@ def conversation(draw: st.DrawFn, conversation_id: str) -> list[Message]:
                 first_response_at=draw(st.one_of(st.none(), st.none(), st.none(), st.none(), moments)),
                 has_body=draw(st.sampled_from([True, False, False])),
                 ai_agent=draw(st.sampled_from([False, False, False, False, True])),
+                author_id=draw(st.sampled_from([None, "a1", "a2", "fin"])),
+                team_id=draw(st.sampled_from([None, None, None, "t1", "t2"])),
             )
         )
     return messages
@@ -145,6 +172,8 @@ def write_exports(folder: Path, messages: list[Message], exports: list[ExportRow
             if m.has_body
             else rng.choice(["", "<p></p>", " "]),
             "from_ai_agent": rng.choice(["true", "TRUE", "1"]) if m.ai_agent else rng.choice(["", "false", "0"]),
+            "author_id": m.author_id or "",
+            "team_id": m.team_id or "",
         }
         for m in messages
     ]
@@ -217,6 +246,17 @@ def test_marts_equal_the_reference_model(
         evidence = [m for m in messages if m.conversation_id == conversation_id]
         evidence += [row for row in exports if row.conversation_id == conversation_id]
         assert not wrong, f"{conversation_id}: (actual, expected) {wrong}\ninput: {evidence}"
+
+    # every customer wait agrees with the reference walk (SPEC §7)
+    waits = expected_waits(messages, expected, NEXT_REPLY_MINUTES)
+    wait_rows = query(db, f"select wait_id, {', '.join(WAIT_COLUMNS)} from main.fct_customer_waits order by wait_id")
+    actual_waits = {row[0]: dict(zip(WAIT_COLUMNS, row[1:], strict=True)) for row in wait_rows}
+    assert sorted(actual_waits) == sorted(waits), sorted(set(actual_waits) ^ set(waits))
+    for wait_id, want in waits.items():
+        got = actual_waits[wait_id]
+        wrong = {key: (got[key], want[key]) for key in WAIT_COLUMNS if not close_enough(got[key], want[key])}
+        evidence = sorted((m for m in messages if m.conversation_id == wait_id.split(":")[0]), key=lambda m: m.order)
+        assert not wrong, f"{wait_id}: (actual, expected) {wrong}\ninput: {evidence}"
 
     # the breach-rate and resolution marts agree with the reference rows too
     in_scope = [fact for fact in expected.values() if fact["in_first_response_scope"]]
