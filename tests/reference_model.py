@@ -15,7 +15,13 @@ NOTE_PARTS = ("note", "note_and_reopen")
 REOPEN_PARTS = ("open", "assign_and_reopen", "note_and_reopen")
 WAKE_PARTS = ("unsnoozed", "timer_unsnooze", "assign_and_unsnooze")
 STATE_PARTS = ("close", "snoozed", *REOPEN_PARTS, *WAKE_PARTS)
-ASSIGNMENT_PARTS = ("assignment", "default_assignment", "away_mode_assignment", "assign_and_reopen", "assign_and_unsnooze")
+ASSIGNMENT_PARTS = (
+    "assignment",
+    "default_assignment",
+    "away_mode_assignment",
+    "assign_and_reopen",
+    "assign_and_unsnooze",
+)
 
 
 @dataclass(frozen=True)
@@ -316,8 +322,10 @@ def expected_waits(
         for number, wait in enumerate(conversation_waits(conv), 1):
             stopped = wait["ended_at"] or fact["data_as_of"]
             seconds = (stopped - wait["started_at"]).total_seconds()
-            threshold = fact["sla_threshold_minutes"] if number == 1 else by_lower.get(
-                fact["priority"].lower(), by_lower["normal"]
+            threshold = (
+                fact["sla_threshold_minutes"]
+                if number == 1
+                else by_lower.get(fact["priority"].lower(), by_lower["normal"])
             )
             if number == 1:
                 status = fact["sla_status"]

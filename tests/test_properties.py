@@ -1,10 +1,11 @@
 """Property tests: random exports through the real loader and dbt, compared with tests/reference_model.py.
 
-Each example is a batch of random conversations (and so of customer waits, SPEC §7) (random row order, UTC offsets, epoch and naive
-timestamps, ties, notes, bots, AI-agent parts, bodies on any part type, missing and unknown priorities,
-handovers, closes, every reopen and wake part type, snoozes,
-rows repeated across two files, conversation-export rows), built once with dbt (models and data
-tests), so a few examples cover hundreds of conversations within CI's time.
+Each example is a batch of random conversations, and so of customer waits (SPEC §7): random row
+order, UTC offsets, epoch and naive timestamps, ties (many parts crowded into a few seconds), notes,
+bots, AI-agent parts, bodies on any part type, missing and unknown priorities, handovers and team
+assignments, closes, every reopen and wake part type, snoozes, rows repeated across two files, and
+conversation-export rows. Each is built once with dbt (models and data tests), so a few examples
+cover hundreds of conversations within CI's time.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ CHARTS = (
     "response-distribution",
     "resolution-daily",
     "breach-by-tag",
+    "next-reply-by-week",
+    "next-reply-owners",
     "business-hours",
 )
 

@@ -5,6 +5,9 @@ reports/sla_report.csv          one row per conversation in first-response scope
 reports/sla_summary.json        the first-response summary (mart_sla_summary)
 reports/resolution_report.csv   one row per resolved conversation in the resolution metrics
 reports/resolution_summary.json the resolution summary plus its breakdowns and daily series
+reports/customer_waits.csv      one row per customer wait (fct_customer_waits, SPEC §7)
+reports/next_reply_summary.json the next-reply summary plus its breakdowns (owner at breach, priority,
+                                week, responder, bot vs human)
 
 The marts compute; this script only selects, formats (UTC ISO timestamps, minutes rounded to two
 decimals, whole seconds) and writes. Text cells that a spreadsheet would run as a formula (starting
@@ -32,6 +35,7 @@ class CsvReport:
     columns: tuple[tuple[str, str], ...]
     where: str
     order_by: str
+    relation: str = "fct_conversations"
 
 
 SLA_REPORT = CsvReport(
@@ -69,6 +73,31 @@ RESOLUTION_REPORT = CsvReport(
 )
 
 
+WAITS_REPORT = CsvReport(
+    "customer_waits.csv",
+    (
+        ("conversation_id", "text"),
+        ("wait_number", "plain"),
+        ("started_at", "timestamp"),
+        ("customer_messages", "plain"),
+        ("first_bot_reply_at", "timestamp"),
+        ("ended_by", "text"),
+        ("replied_at", "timestamp"),
+        ("responder_id", "text"),
+        ("wait_seconds", "seconds"),
+        ("priority", "text"),
+        ("threshold_minutes", "plain"),
+        ("status", "text"),
+        ("breach_at", "timestamp"),
+        ("assignee_at_breach", "text"),
+        ("team_at_breach", "text"),
+    ),
+    where="true",
+    order_by="started_at, conversation_id, wait_number",
+    relation="fct_customer_waits",
+)
+
+
 def column_sql(spec: str, kind: str) -> str:
     source, _, alias = spec.partition(" as ")
     name = alias or source
@@ -85,7 +114,7 @@ def column_sql(spec: str, kind: str) -> str:
 def write_csv_report(con: duckdb.DuckDBPyConnection, schema: str, report: CsvReport, out_dir: Path) -> int:
     columns = ",\n    ".join(column_sql(spec, kind) for spec, kind in report.columns)
     relation = con.sql(
-        f"select\n    {columns}\nfrom {schema}.fct_conversations\nwhere {report.where}\norder by {report.order_by}"
+        f"select\n    {columns}\nfrom {schema}.{report.relation}\nwhere {report.where}\norder by {report.order_by}"
     )
     write_atomically(out_dir / report.file_name, lambda path: relation.write_csv(str(path), header=True))
     return len(relation)
@@ -152,6 +181,23 @@ def resolution_summary(con: duckdb.DuckDBPyConnection, schema: str) -> dict:
     }
 
 
+def next_reply_summary(con: duckdb.DuckDBPyConnection, schema: str) -> dict:
+    summary = json_ready(single_row(con, schema, "mart_next_reply_summary"))
+
+    def breakdown(mart: str, key: str) -> list[dict]:
+        return [json_ready(row) for row in records(con, f"select * from {schema}.{mart} order by {key}")]
+
+    return {
+        **summary,
+        "by_assignee_at_breach": breakdown("mart_next_reply_breach_rate_by_assignee", "assignee_id"),
+        "by_team_at_breach": breakdown("mart_next_reply_breach_rate_by_team", "team_id"),
+        "by_priority": breakdown("mart_next_reply_breach_rate_by_priority", "priority"),
+        "by_week": breakdown("mart_next_reply_breach_rate_by_week", "week_start"),
+        "by_responder": breakdown("mart_reply_times_by_responder", "responder_id"),
+        "bot_vs_human": breakdown("mart_waits_bot_vs_human", "answered_by, wait_kind"),
+    }
+
+
 def business_hours_line(sla: dict) -> list[str]:
     """Calendar and business-hours breach rates side by side, when any conversation has a schedule."""
     if not sla.get("business_hours_conversations"):
@@ -163,7 +209,20 @@ def business_hours_line(sla: dict) -> list[str]:
     ]
 
 
-def headline(sla: dict, resolution: dict, written: dict[str, int], out_dir: Path) -> str:
+def next_reply_lines(next_reply: dict) -> list[str]:
+    median = next_reply["median_subsequent_reply_seconds"]
+    return [
+        "Next reply (every wait after the first response)",
+        f"  waits                   {next_reply['subsequent_waits']}"
+        f"  (held to a target: {next_reply['rated_waits']},"
+        f" closed without a reply: {next_reply['closed_without_reply']})",
+        f"  breaches                {next_reply['breaches']}  ({next_reply['breach_rate_pct']}%)",
+        f"  subsequent reply        median {None if median is None else round(median / 60, 1)} min",
+        f"  waits a bot answered    {next_reply['bot_answered_waits']} of {next_reply['total_waits']}",
+    ]
+
+
+def headline(sla: dict, resolution: dict, next_reply: dict, written: dict[str, int], out_dir: Path) -> str:
     worst = ", ".join(
         f"{entry['assignee_id']} {entry['breach_rate_pct']}% ({entry['breaches']}/{entry['conversations']})"
         for entry in sla["top_5_assignees_by_breach_rate"][:3]
@@ -185,6 +244,7 @@ def headline(sla: dict, resolution: dict, written: dict[str, int], out_dir: Path
         f"  resolution hours        median {rounded(resolution['median_hours'])},"
         f" p95 {rounded(resolution['p95_hours'])}",
         f"  resolved within 24 h    {None if within_24h is None else round(100 * within_24h, 1)}%",
+        *next_reply_lines(next_reply),
         "Wrote "
         + ", ".join(
             f"{out_dir / name}" + (f" ({rows} rows)" if name.endswith(".csv") else "") for name, rows in written.items()
@@ -226,10 +286,11 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             written = {
                 report.file_name: write_csv_report(con, args.schema, report, args.out)
-                for report in (SLA_REPORT, RESOLUTION_REPORT)
+                for report in (SLA_REPORT, RESOLUTION_REPORT, WAITS_REPORT)
             }
             sla = sla_summary(con, args.schema)
             resolution = resolution_summary(con, args.schema)
+            next_reply = next_reply_summary(con, args.schema)
     except ReportPathError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -237,7 +298,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.db}: {database_problem(error)}", file=sys.stderr)
         return 2
     try:
-        for name, summary in (("sla_summary.json", sla), ("resolution_summary.json", resolution)):
+        summaries = (
+            ("sla_summary.json", sla),
+            ("resolution_summary.json", resolution),
+            ("next_reply_summary.json", next_reply),
+        )
+        for name, summary in summaries:
             text = json.dumps(summary, indent=2) + "\n"
             write_atomically(args.out / name, lambda path, text=text: path.write_text(text, encoding="utf-8"))
             written[name] = 1
@@ -247,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    print(headline(sla, resolution, written, args.out))
+    print(headline(sla, resolution, next_reply, written, args.out))
     return 0
 
 

@@ -4,7 +4,8 @@
 Charts (plotly, whose JavaScript is embedded once, so no CDN is needed): breach rate by priority;
 by assignee with volumes (worst and best ten); the weekly breach-rate trend; first-response times
 against each priority's threshold; the daily resolution median with its trailing 7-day line; breach
-rate by tag. Every number comes from a mart; this script only draws. Text from the data is escaped.
+rate by tag; subsequent reply time by week and the worst owners at breach (SPEC §7). Every number
+comes from a mart; this script only draws. Text from the data is escaped.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import html
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -196,6 +198,83 @@ def by_tag_chart(rows: list[dict]) -> go.Figure:
     return styled(figure.update_xaxes(title="breach rate %"), height=max(300, 28 * len(rows) + 100))
 
 
+def subsequent_reply_weekly_chart(rows: list[dict]) -> go.Figure:
+    """Median and p90 subsequent reply time per week, with the next-reply breach rate beside them."""
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    weeks = [row["week_start"] for row in rows]
+    for column, name, colour in (("median_reply_seconds", "median", MET), ("p90_reply_seconds", "p90", NEUTRAL)):
+        minutes = [None if row[column] is None else row[column] / 60 for row in rows]
+        figure.add_trace(go.Scatter(x=weeks, y=minutes, name=f"{name} reply minutes", line_color=colour))
+    figure.add_trace(
+        go.Scatter(
+            x=weeks,
+            y=[row["breach_rate_pct"] for row in rows],
+            name="next-reply breach rate %",
+            line={"color": BREACHED, "dash": "dot"},
+        ),
+        secondary_y=True,
+    )
+    figure.update_yaxes(title="minutes to the next reply", rangemode="tozero", secondary_y=False)
+    figure.update_yaxes(title="breach rate %", rangemode="tozero", showgrid=False, secondary_y=True)
+    return styled(figure)
+
+
+def owners_at_breach_chart(assignees: list[dict], teams: list[dict]) -> go.Figure:
+    """The owners holding the most next-reply breaches when the threshold ran out."""
+    figure = make_subplots(
+        rows=1, cols=2, subplot_titles=("assignee at breach", "team at breach"), horizontal_spacing=0.22
+    )
+    for column, rows, key in ((1, assignees, "assignee_id"), (2, teams, "team_id")):
+        worst = sorted((row for row in rows if row["breaches"]), key=lambda row: (-row["breaches"], row[key]))[:10]
+        figure.add_trace(
+            go.Bar(
+                y=[row[key] for row in worst][::-1],
+                x=[row["breaches"] for row in worst][::-1],
+                text=[f"{row['breach_rate_pct']:.0f}% of {row['rated_waits']}" for row in worst][::-1],
+                orientation="h",
+                marker_color=BREACHED,
+                showlegend=False,
+            ),
+            row=1,
+            col=column,
+        )
+    return styled(figure.update_xaxes(title="next-reply breaches"), height=420)
+
+
+def next_reply_sections(mart: Callable[[str, str], list[dict]]) -> str:
+    [summary] = mart("mart_next_reply_summary", "1")
+    if not summary["subsequent_waits"]:
+        note = "No customer waited a second time in this data, so there is no next-reply figure."
+        return section("next-reply-by-week", "Subsequent reply time by week", None, note)
+    median = summary["median_subsequent_reply_seconds"]
+    note = (
+        f"Every wait after a conversation's first response: {summary['subsequent_waits']} waits, "
+        f"{summary['breaches']} of {summary['rated_waits']} held to a next-reply target breached; "
+        f"median subsequent reply {'n/a' if median is None else f'{median / 60:.0f} min'}. "
+        f"{summary['closed_without_reply']} were closed without a reply (in no rate)."
+    )
+    return "\n".join(
+        (
+            section(
+                "next-reply-by-week",
+                "Subsequent reply time by week",
+                subsequent_reply_weekly_chart(mart("mart_next_reply_breach_rate_by_week", "week_start")),
+                note,
+            ),
+            section(
+                "next-reply-owners",
+                "Worst owners at breach (next reply)",
+                owners_at_breach_chart(
+                    mart("mart_next_reply_breach_rate_by_assignee", "assignee_id"),
+                    mart("mart_next_reply_breach_rate_by_team", "team_id"),
+                ),
+                "A breach is credited to whoever owned the conversation when the threshold ran out, "
+                "not to whoever replied; labels show the breach rate and the waits held to a target.",
+            ),
+        )
+    )
+
+
 def business_hours_section(sla: dict, by_priority: list[dict]) -> str:
     title = "Calendar vs business-hours breach rate"
     if not sla["business_hours_conversations"]:
@@ -260,6 +339,7 @@ def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
                 resolution_daily_chart(mart("mart_resolution_daily", "resolved_date")),
             ),
             section("breach-by-tag", "Breach rate by tag", by_tag_chart(mart("mart_breach_rate_by_tag", "tag"))),
+            next_reply_sections(mart),
             business_hours_section(sla, mart("mart_breach_rate_by_priority", "priority")),
         )
     )

@@ -106,7 +106,7 @@ breach_targets as (
         schedule,
         null as conversation_id,
         null as wait_number,
-        open_seconds_before_interval as position,
+        open_seconds_before_interval as open_seconds_position,
         open_at,
         0 as is_target
     from interval_offsets
@@ -117,7 +117,7 @@ breach_targets as (
         waits.sla_schedule as schedule,
         waits.conversation_id,
         waits.wait_number,
-        wait_totals.open_seconds_before_start + waits.threshold_minutes * 60 as position,
+        wait_totals.open_seconds_before_start + waits.threshold_minutes * 60 as open_seconds_position,
         null as open_at,
         1 as is_target
     from waits
@@ -136,10 +136,22 @@ interval_grouped as (
     select
         *,
         sum(1 - is_target) over (
-            partition by schedule order by position, is_target desc
+            partition by schedule order by open_seconds_position asc, is_target desc
             rows between unbounded preceding and current row
         ) as interval_group
     from breach_targets
+
+),
+
+interval_located as (
+
+    select
+        *,
+        max(open_at) over (partition by schedule, interval_group) as interval_open_at,
+        max(case when is_target = 0 then open_seconds_position end) over (
+            partition by schedule, interval_group
+        ) as interval_open_seconds_position
+    from interval_grouped
 
 ),
 
@@ -148,12 +160,10 @@ breach_moments as (
     select
         conversation_id,
         wait_number,
-        {{ add_seconds(
-            'max(open_at) over (partition by schedule, interval_group)',
-            'position - max(case when is_target = 0 then position end) over (partition by schedule, interval_group)'
-        ) }} as business_breach_at,
-        is_target
-    from interval_grouped
+        is_target,
+        {{ add_seconds('interval_open_at', 'open_seconds_position - interval_open_seconds_position') }}
+            as business_breach_at
+    from interval_located
 
 ),
 

@@ -4,11 +4,12 @@
 -- a body strictly after it, else it is still running. Replies while no wait runs make no row.
 --
 -- Without a row-by-row walk: a part that can end a wait (an end) ends the running one unless that
--- wait started in the same second (ties: "after" is strict). So, taking the conversation's seconds in
--- order, whether a wait is running as a second begins (its entry) is known after a second with an end
--- and no customer message behind it... (no), after a second that leaves a wait running (yes), and at
--- the first customer second (no); between known seconds it alternates, since a customer second
--- followed by an end in the same second ends the wait only if one was already running.
+-- wait started in the same second ("after" is strict). So the conversation is read second by second,
+-- asking whether a wait is running as each second with a customer message begins (its entry). The
+-- entry is known to be "no" at the first such second and after any second with an end in between,
+-- and "yes" after a second that leaves a wait running whatever its entry. Between known seconds it
+-- alternates: a second whose customer messages all come before an end in it ends the running wait
+-- if there was one, and otherwise starts one that the same-second end cannot stop.
 -- Incremental: a run recomputes only the conversations with messages loaded since the last one.
 with
 
@@ -93,8 +94,9 @@ seconds as (
         sum(case when is_customer_message = 1 and message_sequence < second_first_end_sequence then 1 else 0 end)
             as customer_messages_before_end,
         min(case when is_customer_message = 1 then message_sequence end) as first_customer_sequence,
-        min(case when is_customer_message = 1 and message_sequence > second_first_end_sequence then message_sequence end)
-            as first_customer_after_end_sequence
+        min(
+            case when is_customer_message = 1 and message_sequence > second_first_end_sequence then message_sequence end
+        ) as first_customer_after_end_sequence
     from second_marked
     where is_customer_message = 1 or is_wait_end = 1
     group by conversation_id, created_at
@@ -187,7 +189,9 @@ numbered as (
 
     select
         *,
-        row_number() over (partition by conversation_id order by started_at) as wait_number,
+        -- cast: row_number() is a 4-byte integer on Spark
+        cast(row_number() over (partition by conversation_id order by started_at) as {{ dbt.type_bigint() }})
+            as wait_number,
         lead(customer_messages_before_start) over (partition by conversation_id order by started_at)
             as customer_messages_before_next_start
     from starts
@@ -232,9 +236,12 @@ ended as (
         numbered.conversation_id,
         numbered.wait_number,
         numbered.started_at,
-        coalesce(numbered.customer_messages_before_next_start, customer_totals.customer_messages)
-        - numbered.customer_messages_before_start as customer_messages,
         end_parts.ended_at,
+        cast(
+            coalesce(numbered.customer_messages_before_next_start, customer_totals.customer_messages)
+            - numbered.customer_messages_before_start
+            as {{ dbt.type_bigint() }}
+        ) as customer_messages,
         case
             when end_parts.is_visible_reply = 1 then 'replied'
             when end_parts.ended_at is not null then 'closed'
@@ -262,8 +269,8 @@ bot_answered as (
     inner join bot_answers
         on
             ended.conversation_id = bot_answers.conversation_id
-            and bot_answers.created_at > ended.started_at
-            and (ended.ended_at is null or bot_answers.created_at <= ended.ended_at)
+            and ended.started_at < bot_answers.created_at
+            and (ended.ended_at is null or ended.ended_at >= bot_answers.created_at)
     group by ended.conversation_id, ended.wait_number
 
 ),

@@ -70,7 +70,8 @@ clocked as (
         conversations.assignee_id as conversation_assignee_id,
         conversations.team_id as conversation_team_id,
         case when waits.sla_schedule is null then 'calendar' else 'business_hours' end as sla_clock,
-        {{ seconds_between('waits.started_at', 'waits.clock_stopped_at') }} as wait_seconds,
+        cast({{ seconds_between('waits.started_at', 'waits.clock_stopped_at') }} as {{ type_double() }})
+            as wait_seconds,
         case
             when waits.sla_schedule is null then {{ seconds_between('waits.started_at', 'waits.clock_stopped_at') }}
             else business_times.wait_business_seconds
@@ -179,9 +180,9 @@ owners_at_moments as (
         wait_number,
         moment,
         has_owner_rows,
+        is_moment,
         max(assignee_id) over (partition by conversation_id, owner_group) as owner_assignee_id,
-        max(team_id) over (partition by conversation_id, owner_group) as owner_team_id,
-        is_moment
+        max(team_id) over (partition by conversation_id, owner_group) as owner_team_id
     from owner_grouped
 
 ),
@@ -202,29 +203,13 @@ owners_by_wait as (
 
 ),
 
-final as (
+owned as (
 
     -- a conversation with no owner rows at all keeps its current assignee and team throughout
     select
+        breach_dated.*,
         breach_dated.conversation_id || ':' || cast(breach_dated.wait_number as {{ dbt.type_string() }}) as wait_id,
-        breach_dated.conversation_id,
-        cast(breach_dated.wait_number as {{ dbt.type_bigint() }}) as wait_number,
         breach_dated.wait_number = 1 as is_first_wait,
-        breach_dated.started_at,
-        cast(breach_dated.customer_messages as {{ dbt.type_bigint() }}) as customer_messages,
-        breach_dated.first_bot_reply_at,
-        breach_dated.ended_by,
-        breach_dated.ended_at,
-        breach_dated.replied_at,
-        breach_dated.responder_id,
-        cast(breach_dated.wait_seconds as {{ type_double() }}) as wait_seconds,
-        cast(breach_dated.wait_business_seconds as {{ type_double() }}) as wait_business_seconds,
-        breach_dated.priority,
-        breach_dated.sla_clock,
-        breach_dated.sla_schedule,
-        breach_dated.threshold_minutes,
-        breach_dated.status,
-        breach_dated.breach_at,
         case
             when owners_by_wait.has_owner_rows = 1 then owners_by_wait.assignee_at_start
             else breach_dated.conversation_assignee_id
@@ -242,13 +227,43 @@ final as (
             when breach_dated.breach_at is null then null
             when owners_by_wait.has_owner_rows = 1 then owners_by_wait.team_at_breach
             else breach_dated.conversation_team_id
-        end as team_at_breach,
-        breach_dated.data_as_of
+        end as team_at_breach
     from breach_dated
     inner join owners_by_wait
         on
             breach_dated.conversation_id = owners_by_wait.conversation_id
             and breach_dated.wait_number = owners_by_wait.wait_number
+
+),
+
+final as (
+
+    select
+        wait_id,
+        conversation_id,
+        wait_number,
+        is_first_wait,
+        started_at,
+        customer_messages,
+        first_bot_reply_at,
+        ended_by,
+        ended_at,
+        replied_at,
+        responder_id,
+        wait_seconds,
+        wait_business_seconds,
+        priority,
+        sla_clock,
+        sla_schedule,
+        threshold_minutes,
+        status,
+        breach_at,
+        assignee_at_start,
+        team_at_start,
+        assignee_at_breach,
+        team_at_breach,
+        data_as_of
+    from owned
 
 )
 

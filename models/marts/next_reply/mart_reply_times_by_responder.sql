@@ -18,10 +18,10 @@ replied_waits as (
 subsequent as (
 
     select
+        is_first_wait,
         coalesce(responder_id, '(unknown)') as responder_id,
         case when not is_first_wait then wait_seconds end as subsequent_seconds,
-        case when not is_first_wait then wait_business_seconds end as subsequent_business_seconds,
-        is_first_wait
+        case when not is_first_wait then wait_business_seconds end as subsequent_business_seconds
     from replied_waits
 
 ),
