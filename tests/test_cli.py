@@ -38,6 +38,8 @@ def test_run_goes_from_exports_to_marts_and_reports_in_one_command(tmp_path: Pat
     done = intercom_sla("run", "--db", db, "--out", out, FIXTURES / "intercom_api", FIXTURES / "seed_example.csv")
     assert done.returncode == 0, done.stderr[-3000:]
     assert sorted(path.name for path in out.iterdir()) == [
+        "customer_waits.csv",
+        "next_reply_summary.json",
         "resolution_report.csv",
         "resolution_summary.json",
         "sla_report.csv",
