@@ -22,6 +22,7 @@ pipeline including start-up against pandas.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import platform
 import subprocess
@@ -37,6 +38,8 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 DBT = str(Path(sys.executable).parent / "dbt")
+# the reply ledger (SPEC §7): its two per-conversation models and everything built on them
+REPLY_LEDGER = ("int_customer_waits_delimited+", "int_conversation_owners_replayed+")
 
 # The generated export's conversations as Intercom REST API conversation objects (SPEC §1 C), one per
 # line: the first message is the `source`, every later one a part with its author, type and body.
@@ -170,7 +173,10 @@ def run_measured(command: list[str], env: dict | None = None) -> Step:
 
 
 def export_for(size: int, cache: Path) -> Path:
-    path = cache / f"messages_{size}.csv"
+    """The sample export at `size`, cached under the generator's own hash, so a changed generator
+    (a new column, a new quirk) never benchmarks a stale file."""
+    generator = hashlib.sha256((ROOT / "scripts" / "intercom_sla" / "generate_sample.py").read_bytes()).hexdigest()
+    path = cache / f"messages_{size}_{generator[:10]}.csv"
     if not path.exists():
         print(f"  generating {size:,} conversations -> {path}", flush=True)
         partial = path.with_suffix(".partial")
@@ -227,6 +233,12 @@ def measure_size(size: int, cache: Path, work: Path, pandas_max: int) -> SizeRes
     steps["export"] = run_measured(
         [PYTHON, "scripts/export_reports.py", "--db", str(db), "--out", str(work / "reports")]
     )
+    print(f"  {size:,} conversations: dbt models with and without the reply ledger", flush=True)
+    # both rebuild from scratch on the same database, so the difference is the ledger's own cost
+    steps["dbt models, rebuilt"] = run_measured([DBT, "build", *no_tests, "--full-refresh"], env)
+    steps["dbt models, rebuilt without the reply ledger"] = run_measured(
+        [DBT, "build", *no_tests, "--full-refresh", "--exclude", *REPLY_LEDGER], env
+    )
     print(f"  {size:,} conversations: dbt models with office hours", flush=True)
     office_hours = ["--vars", "{business_hours_comparison_schedule: us_office}"]
     run_measured([*select_nothing, *office_hours], env)  # parse once for the new vars, as above
@@ -278,6 +290,8 @@ def markdown(results: list[SizeResult]) -> str:
         "dbt models",
         "dbt tests",
         "export",
+        "dbt models, rebuilt",
+        "dbt models, rebuilt without the reply ledger",
         "dbt models, office hours",
         "load week 13",
         "dbt models, week 13 appended",
@@ -305,12 +319,14 @@ def markdown(results: list[SizeResult]) -> str:
         " | pipeline minus start-up vs floor"
         " | whole pipeline incl. start-up vs pandas | models + tests s | office-hours models vs calendar models"
         " | week 13 appended vs full models | API load vs CSV load"
+        " | models vs models without the reply ledger"
         " | peak MB (load / API load / models / tests / floor) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for result in results:
         steps = result.steps
         startup = steps["dbt start-up"].seconds
+        rebuilt = steps["dbt models, rebuilt"]
         pipeline = steps["load"].seconds + steps["dbt models"].seconds + steps["export"].seconds
         net = pipeline - startup
         versus_pandas = ratio(steps["pandas loop"].seconds, pipeline) + " faster" if "pandas loop" in steps else "-"
@@ -322,7 +338,8 @@ def markdown(results: list[SizeResult]) -> str:
             f" | {versus_pandas} | {steps['dbt models'].seconds + steps['dbt tests'].seconds:.2f}"
             f" | {ratio(steps['dbt models, office hours'].seconds, steps['dbt models'].seconds)}"
             f" | {ratio(steps['dbt models, week 13 appended'].seconds, steps['dbt models'].seconds)}"
-            f" | {ratio(steps['load (API)'].seconds, steps['load'].seconds)} | {peaks} |"
+            f" | {ratio(steps['load (API)'].seconds, steps['load'].seconds)}"
+            f" | {ratio(rebuilt.seconds, steps['dbt models, rebuilt without the reply ledger'].seconds)} | {peaks} |"
         )
     lines += [
         "",
@@ -336,6 +353,9 @@ def markdown(results: list[SizeResult]) -> str:
         '"load (API)" loads the same conversations rendered as Intercom REST API objects (JSON Lines: the',
         "source and every part with its author, type and body); it also writes a conversation row per",
         "conversation, which the message CSV does not have.",
+        '"dbt models, rebuilt" and "rebuilt without the reply ledger" both rebuild from scratch',
+        "(`--full-refresh`) on the same database, the second excluding fct_customer_waits, its two",
+        "per-conversation models and its marts (SPEC §7): their ratio is the ledger's cost.",
     ]
     return "\n".join(lines) + "\n"
 
