@@ -81,3 +81,29 @@
 {% macro spark__sorted_string_agg(expression, delimiter) -%}
     nullif(array_join(array_sort(collect_list({{ expression }})), '{{ delimiter }}'), '')
 {%- endmacro %}
+
+
+{#- Window: the last non-null value of `value` up to the current row, in `order_by` order within
+    `partition_by` (a carried-forward value). PostgreSQL has no `ignore nulls`: there the non-null
+    values so far are collected and the last one taken. -#}
+{% macro last_non_null_over(value, partition_by, order_by) -%}
+    {{ return(adapter.dispatch('last_non_null_over', 'intercom_sla')(value, partition_by, order_by)) }}
+{%- endmacro %}
+
+{% macro default__last_non_null_over(value, partition_by, order_by) -%}
+    {%- set frame = 'partition by ' ~ partition_by ~ ' order by ' ~ order_by
+        ~ ' rows between unbounded preceding and current row' -%}
+    (array_agg({{ value }}) filter (where {{ value }} is not null) over ({{ frame }}))[count({{ value }}) over ({{ frame }})]
+{%- endmacro %}
+
+{% macro duckdb__last_non_null_over(value, partition_by, order_by) -%}
+    last_value({{ value }} ignore nulls) over (
+        partition by {{ partition_by }} order by {{ order_by }} rows between unbounded preceding and current row
+    )
+{%- endmacro %}
+
+{% macro spark__last_non_null_over(value, partition_by, order_by) -%}
+    last({{ value }}, true) over (
+        partition by {{ partition_by }} order by {{ order_by }} rows between unbounded preceding and current row
+    )
+{%- endmacro %}

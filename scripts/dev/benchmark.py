@@ -81,6 +81,21 @@ copy (
 ) to '{out}' (format json)
 """
 
+# The same conversations as Airbyte / Singer streams (SPEC §1 D), from the API rendering: the
+# conversations stream holds the objects without their parts, the parts stream one part per record
+# with its conversation_id.
+AIRBYTE_STREAMS_SQL = (
+    """copy (select type, id, created_at, priority, source from read_json($api, format = 'newline_delimited'))
+    to '{conversations}' (format json)""",
+    """copy (
+        select conversation_id, unnest(part)
+        from (
+            select id as conversation_id, unnest(conversation_parts.conversation_parts) as part
+            from read_json($api, format = 'newline_delimited')
+        )
+    ) to '{parts}' (format json)""",
+)
+
 FLOOR_SQL = """
 create table first_response as
 with messages as (
@@ -199,6 +214,23 @@ def api_export_for(export: Path) -> Path:
     return path
 
 
+def airbyte_streams_for(api_export: Path) -> Path:
+    """The API rendering as Airbyte's two streams in one folder, rendered once beside it."""
+    folder = api_export.with_suffix(".airbyte")
+    if not folder.exists():
+        print(f"  rendering {api_export.name} as Airbyte streams -> {folder}", flush=True)
+        partial = folder.with_suffix(".partial")
+        partial.mkdir(exist_ok=True)
+        targets = {"conversations": partial / "conversations.jsonl", "parts": partial / "conversation_parts.jsonl"}
+        with duckdb.connect() as con:
+            con.execute("set TimeZone = 'UTC'")
+            for statement in AIRBYTE_STREAMS_SQL:
+                quoted = {name: str(path).replace("'", "''") for name, path in targets.items()}
+                con.execute(statement.format(**quoted), {"api": str(api_export)})
+        partial.rename(folder)
+    return folder
+
+
 def measure_size(size: int, cache: Path, work: Path, pandas_max: int) -> SizeResult:
     export = export_for(size, cache)
     result = SizeResult(size, csv_mb=export.stat().st_size / 1e6)
@@ -221,6 +253,10 @@ def measure_size(size: int, cache: Path, work: Path, pandas_max: int) -> SizeRes
     api_export = api_export_for(export)
     print(f"  {size:,} conversations: load as Intercom API JSON Lines", flush=True)
     steps["load (API)"] = run_measured([PYTHON, "scripts/load.py", "--quiet", "--db", str(api_db), str(api_export)])
+    api_db.unlink(missing_ok=True)
+    streams = airbyte_streams_for(api_export)
+    print(f"  {size:,} conversations: load as Airbyte streams", flush=True)
+    steps["load (Airbyte)"] = run_measured([PYTHON, "scripts/load.py", "--quiet", "--db", str(api_db), str(streams)])
     api_db.unlink(missing_ok=True)
     select_nothing = [DBT, "run", "--select", "tag:benchmark_selects_nothing"]
     run_measured(select_nothing, env)  # the first command after a change of profile or vars parses fully
@@ -286,6 +322,7 @@ def markdown(results: list[SizeResult]) -> str:
     step_names = [
         "load",
         "load (API)",
+        "load (Airbyte)",
         "dbt start-up",
         "dbt models",
         "dbt tests",
@@ -318,10 +355,10 @@ def markdown(results: list[SizeResult]) -> str:
         "| conversations | pipeline s (load + models + export) | of which dbt start-up s"
         " | pipeline minus start-up vs floor"
         " | whole pipeline incl. start-up vs pandas | models + tests s | office-hours models vs calendar models"
-        " | week 13 appended vs full models | API load vs CSV load"
+        " | week 13 appended vs full models | API load vs CSV load | Airbyte load vs CSV load"
         " | models vs models without the reply ledger"
-        " | peak MB (load / API load / models / tests / floor) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        " | peak MB (load / API load / Airbyte load / models / tests / floor) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for result in results:
         steps = result.steps
@@ -331,7 +368,8 @@ def markdown(results: list[SizeResult]) -> str:
         net = pipeline - startup
         versus_pandas = ratio(steps["pandas loop"].seconds, pipeline) + " faster" if "pandas loop" in steps else "-"
         peaks = " / ".join(
-            f"{steps[name].peak_mb:.0f}" for name in ("load", "load (API)", "dbt models", "dbt tests", "floor query")
+            f"{steps[name].peak_mb:.0f}"
+            for name in ("load", "load (API)", "load (Airbyte)", "dbt models", "dbt tests", "floor query")
         )
         lines.append(
             f"| {result.conversations:,} | {pipeline:.2f} | {startup:.2f} | {ratio(net, steps['floor query'].seconds)}"
@@ -339,6 +377,7 @@ def markdown(results: list[SizeResult]) -> str:
             f" | {ratio(steps['dbt models, office hours'].seconds, steps['dbt models'].seconds)}"
             f" | {ratio(steps['dbt models, week 13 appended'].seconds, steps['dbt models'].seconds)}"
             f" | {ratio(steps['load (API)'].seconds, steps['load'].seconds)}"
+            f" | {ratio(steps['load (Airbyte)'].seconds, steps['load'].seconds)}"
             f" | {ratio(rebuilt.seconds, steps['dbt models, rebuilt without the reply ledger'].seconds)} | {peaks} |"
         )
     lines += [
@@ -352,7 +391,8 @@ def markdown(results: list[SizeResult]) -> str:
         "builds the first 12/13 of the export, loads the rest and times the incremental `dbt build`.",
         '"load (API)" loads the same conversations rendered as Intercom REST API objects (JSON Lines: the',
         "source and every part with its author, type and body); it also writes a conversation row per",
-        "conversation, which the message CSV does not have.",
+        'conversation, which the message CSV does not have. "load (Airbyte)" loads them again as Airbyte\'s',
+        "`conversations` and `conversation_parts` streams (JSON Lines, one folder).",
         '"dbt models, rebuilt" and "rebuilt without the reply ledger" both rebuild from scratch',
         "(`--full-refresh`) on the same database, the second excluding fct_customer_waits, its two",
         "per-conversation models and its marts (SPEC §7): their ratio is the ledger's cost.",

@@ -43,19 +43,6 @@ owner_rows as (
 
 ),
 
-team_grouped as (
-
-    -- portable last-non-null: each row joins the group of the latest row naming a team
-    select
-        *,
-        sum(case when team_id is not null then 1 else 0 end) over (
-            partition by conversation_id order by created_at, message_key
-            rows between unbounded preceding and current row
-        ) as team_group
-    from owner_rows
-
-),
-
 owners as (
 
     select
@@ -63,8 +50,8 @@ owners as (
         message_key,
         created_at,
         assignee_id,
-        max(team_id) over (partition by conversation_id, team_group) as team_id
-    from team_grouped
+        {{ last_non_null_over('team_id', 'conversation_id', 'created_at, message_key') }} as team_id
+    from owner_rows
 
 ),
 

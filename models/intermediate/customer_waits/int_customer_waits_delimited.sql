@@ -37,69 +37,106 @@ load_mark as (
 
 flagged as (
 
+    -- within one second, parts are ordered by message_key (SPEC §3 order)
     select
         conversation_id,
         created_at,
+        message_key,
         author_id,
         case when {{ is_customer_message() }} then 1 else 0 end as is_customer_message,
         case when {{ is_visible_reply() }} then 1 else 0 end as is_visible_reply,
         case when {{ is_silent_close() }} then 1 else 0 end as is_silent_close,
-        case when {{ is_bot_answer() }} then 1 else 0 end as is_bot_answer,
-        row_number() over (partition by conversation_id order by created_at, message_key) as message_sequence
+        case when {{ is_bot_answer() }} then 1 else 0 end as is_bot_answer
     from messages
 
 ),
 
-last_replies as (
+seconds_grouped as (
 
     select
-        *,
-        max(case when is_visible_reply = 1 then created_at end) over (partition by conversation_id) as last_reply_at
+        conversation_id,
+        created_at,
+        max(is_visible_reply) as has_reply,
+        max(is_silent_close) as has_silent_close,
+        sum(is_customer_message) as customer_message_count,
+        min(case when is_visible_reply = 1 then message_key end) as first_reply_key,
+        min(case when is_silent_close = 1 then message_key end) as first_silent_close_key,
+        {{ value_at_first('author_id', 'message_key', 'is_visible_reply = 1') }} as first_reply_author_id
     from flagged
+    where is_customer_message = 1 or is_visible_reply = 1 or is_silent_close = 1
+    group by conversation_id, created_at
 
 ),
 
-ends_marked as (
+seconds_ended as (
 
     -- a close ends a wait only when no reply comes after it: any earlier wait ends at that reply
     select
         *,
         case
-            when is_visible_reply = 1 then 1
-            when is_silent_close = 1 and (last_reply_at is null or created_at > last_reply_at) then 1
+            when has_reply = 1 then 1
+            when has_silent_close = 1 and (last_reply_at is null or created_at > last_reply_at) then 1
             else 0
-        end as is_wait_end
-    from last_replies
+        end as has_wait_end
+    from (
+        select
+            *,
+            max(case when has_reply = 1 then created_at end) over (partition by conversation_id) as last_reply_at
+        from seconds_grouped
+    ) as with_last_reply
 
 ),
 
-second_marked as (
+seconds_keyed as (
 
     select
         *,
-        min(case when is_wait_end = 1 then message_sequence end) over (
-            partition by conversation_id, created_at
-        ) as second_first_end_sequence
-    from ends_marked
+        case
+            when has_reply = 1 then first_reply_key
+            when has_wait_end = 1 then first_silent_close_key
+        end as first_end_key
+    from seconds_ended
+
+),
+
+shared_seconds as (
+
+    -- the rare second holding both a customer message and an end: which customer messages come before it
+    select
+        seconds_keyed.conversation_id,
+        seconds_keyed.created_at,
+        {{ count_where('flagged.message_key < seconds_keyed.first_end_key') }} as customer_messages_before_end,
+        min(case when flagged.message_key > seconds_keyed.first_end_key then flagged.message_key end)
+            as first_customer_after_end_key
+    from seconds_keyed
+    inner join flagged
+        on
+            seconds_keyed.conversation_id = flagged.conversation_id
+            and seconds_keyed.created_at = flagged.created_at
+    where
+        seconds_keyed.has_wait_end = 1
+        and seconds_keyed.customer_message_count > 0
+        and flagged.is_customer_message = 1
+    group by seconds_keyed.conversation_id, seconds_keyed.created_at
 
 ),
 
 seconds as (
 
     select
-        conversation_id,
-        created_at,
-        max(is_wait_end) as has_wait_end,
-        sum(is_customer_message) as customer_message_count,
-        sum(case when is_customer_message = 1 and message_sequence < second_first_end_sequence then 1 else 0 end)
-            as customer_messages_before_end,
-        min(case when is_customer_message = 1 then message_sequence end) as first_customer_sequence,
-        min(
-            case when is_customer_message = 1 and message_sequence > second_first_end_sequence then message_sequence end
-        ) as first_customer_after_end_sequence
-    from second_marked
-    where is_customer_message = 1 or is_wait_end = 1
-    group by conversation_id, created_at
+        seconds_keyed.conversation_id,
+        seconds_keyed.created_at,
+        seconds_keyed.has_wait_end,
+        seconds_keyed.has_reply,
+        seconds_keyed.first_reply_author_id,
+        seconds_keyed.customer_message_count,
+        shared_seconds.first_customer_after_end_key,
+        coalesce(shared_seconds.customer_messages_before_end, 0) as customer_messages_before_end
+    from seconds_keyed
+    left join shared_seconds
+        on
+            seconds_keyed.conversation_id = shared_seconds.conversation_id
+            and seconds_keyed.created_at = shared_seconds.created_at
 
 ),
 
@@ -125,7 +162,8 @@ customer_seconds as (
     select
         *,
         lag(ends_through) over (partition by conversation_id order by created_at) as previous_ends_through,
-        lag(case when has_wait_end = 1 and first_customer_after_end_sequence is null then 1 else 0 end) over (
+        sum(customer_message_count) over (partition by conversation_id) as conversation_customer_messages,
+        lag(case when has_wait_end = 1 and first_customer_after_end_key is null then 1 else 0 end) over (
             partition by conversation_id order by created_at
         ) as previous_ended_its_wait_if_running
     from seconds_counted
@@ -177,11 +215,12 @@ starts as (
         conversation_id,
         created_at as started_at,
         next_end_at,
+        conversation_customer_messages,
         customer_messages_before_second
         + case when wait_running_on_entry = 1 then customer_messages_before_end else 0 end
             as customer_messages_before_start
     from entries
-    where wait_running_on_entry = 0 or first_customer_after_end_sequence is not null
+    where wait_running_on_entry = 0 or first_customer_after_end_key is not null
 
 ),
 
@@ -198,25 +237,15 @@ numbered as (
 
 ),
 
-customer_totals as (
-
-    select
-        conversation_id,
-        sum(is_customer_message) as customer_messages
-    from flagged
-    group by conversation_id
-
-),
-
-end_parts as (
+end_seconds as (
 
     select
         conversation_id,
         created_at as ended_at,
-        is_visible_reply,
-        author_id
-    from second_marked
-    where message_sequence = second_first_end_sequence
+        has_reply,
+        first_reply_author_id
+    from seconds
+    where has_wait_end = 1
 
 ),
 
@@ -236,26 +265,24 @@ ended as (
         numbered.conversation_id,
         numbered.wait_number,
         numbered.started_at,
-        end_parts.ended_at,
+        end_seconds.ended_at,
         cast(
-            coalesce(numbered.customer_messages_before_next_start, customer_totals.customer_messages)
+            coalesce(numbered.customer_messages_before_next_start, numbered.conversation_customer_messages)
             - numbered.customer_messages_before_start
             as {{ dbt.type_bigint() }}
         ) as customer_messages,
         case
-            when end_parts.is_visible_reply = 1 then 'replied'
-            when end_parts.ended_at is not null then 'closed'
+            when end_seconds.has_reply = 1 then 'replied'
+            when end_seconds.ended_at is not null then 'closed'
             else 'open'
         end as ended_by,
-        case when end_parts.is_visible_reply = 1 then end_parts.ended_at end as replied_at,
-        case when end_parts.is_visible_reply = 1 then end_parts.author_id end as responder_id
+        case when end_seconds.has_reply = 1 then end_seconds.ended_at end as replied_at,
+        case when end_seconds.has_reply = 1 then end_seconds.first_reply_author_id end as responder_id
     from numbered
-    inner join customer_totals
-        on numbered.conversation_id = customer_totals.conversation_id
-    left join end_parts
+    left join end_seconds
         on
-            numbered.conversation_id = end_parts.conversation_id
-            and numbered.next_end_at = end_parts.ended_at
+            numbered.conversation_id = end_seconds.conversation_id
+            and numbered.next_end_at = end_seconds.ended_at
 
 ),
 

@@ -31,9 +31,23 @@ business_times as (
     select
         conversation_id,
         wait_number,
-        wait_business_seconds,
-        business_breach_at
+        wait_business_seconds
     from {{ ref('int_customer_waits_business_timed') }}
+
+),
+
+owned as (
+
+    select
+        conversation_id,
+        wait_number,
+        threshold_elapses_at,
+        has_owner_rows,
+        assignee_at_start,
+        team_at_start,
+        assignee_at_threshold,
+        team_at_threshold
+    from {{ ref('int_customer_waits_owned') }}
 
 ),
 
@@ -48,24 +62,17 @@ conversations as (
 
 ),
 
-owners as (
-
-    select
-        conversation_id,
-        message_key,
-        owned_from,
-        assignee_id,
-        team_id
-    from {{ ref('int_conversation_owners_replayed') }}
-
-),
-
 clocked as (
 
     select
         waits.*,
         business_times.wait_business_seconds,
-        business_times.business_breach_at,
+        owned.threshold_elapses_at,
+        owned.has_owner_rows,
+        owned.assignee_at_start as owner_at_start,
+        owned.team_at_start as team_owner_at_start,
+        owned.assignee_at_threshold,
+        owned.team_at_threshold,
         conversations.sla_status as first_response_sla_status,
         conversations.assignee_id as conversation_assignee_id,
         conversations.team_id as conversation_team_id,
@@ -79,6 +86,10 @@ clocked as (
     from waits
     inner join conversations
         on waits.conversation_id = conversations.conversation_id
+    inner join owned
+        on
+            waits.conversation_id = owned.conversation_id
+            and waits.wait_number = owned.wait_number
     left join business_times
         on
             waits.conversation_id = business_times.conversation_id
@@ -103,136 +114,27 @@ evaluated as (
 
 ),
 
-breach_dated as (
-
-    select
-        *,
-        case
-            when status <> 'breached' then null
-            when sla_schedule is null then {{ add_seconds('started_at', 'threshold_minutes * 60') }}
-            else business_breach_at
-        end as breach_at
-    from evaluated
-
-),
-
-owner_timeline as (
-
-    -- owner changes and the moments asked about, in one order: a change at a moment counts for it
-    select
-        conversation_id,
-        owned_from as timeline_at,
-        0 as is_moment,
-        message_key,
-        assignee_id,
-        team_id,
-        null as wait_number,
-        null as moment
-    from owners
-    where conversation_id in (select breach_dated.conversation_id from breach_dated)
-
-    union all
-
-    select
-        conversation_id,
-        started_at as timeline_at,
-        1 as is_moment,
-        null as message_key,
-        null as assignee_id,
-        null as team_id,
-        wait_number,
-        'start' as moment
-    from breach_dated
-
-    union all
-
-    select
-        conversation_id,
-        breach_at as timeline_at,
-        1 as is_moment,
-        null as message_key,
-        null as assignee_id,
-        null as team_id,
-        wait_number,
-        'breach' as moment
-    from breach_dated
-    where breach_at is not null
-
-),
-
-owner_grouped as (
-
-    select
-        *,
-        sum(1 - is_moment) over (
-            partition by conversation_id order by timeline_at, is_moment, message_key
-            rows between unbounded preceding and current row
-        ) as owner_group,
-        max(1 - is_moment) over (partition by conversation_id) as has_owner_rows
-    from owner_timeline
-
-),
-
-owners_at_moments as (
-
-    select
-        conversation_id,
-        wait_number,
-        moment,
-        has_owner_rows,
-        is_moment,
-        max(assignee_id) over (partition by conversation_id, owner_group) as owner_assignee_id,
-        max(team_id) over (partition by conversation_id, owner_group) as owner_team_id
-    from owner_grouped
-
-),
-
-owners_by_wait as (
-
-    select
-        conversation_id,
-        wait_number,
-        max(has_owner_rows) as has_owner_rows,
-        max(case when moment = 'start' then owner_assignee_id end) as assignee_at_start,
-        max(case when moment = 'start' then owner_team_id end) as team_at_start,
-        max(case when moment = 'breach' then owner_assignee_id end) as assignee_at_breach,
-        max(case when moment = 'breach' then owner_team_id end) as team_at_breach
-    from owners_at_moments
-    where is_moment = 1
-    group by conversation_id, wait_number
-
-),
-
-owned as (
+owned_at_breach as (
 
     -- a conversation with no owner rows at all keeps its current assignee and team throughout
     select
-        breach_dated.*,
-        breach_dated.conversation_id || ':' || cast(breach_dated.wait_number as {{ dbt.type_string() }}) as wait_id,
-        breach_dated.wait_number = 1 as is_first_wait,
+        *,
+        conversation_id || ':' || cast(wait_number as {{ dbt.type_string() }}) as wait_id,
+        wait_number = 1 as is_first_wait,
+        case when status = 'breached' then threshold_elapses_at end as breach_at,
+        case when has_owner_rows then owner_at_start else conversation_assignee_id end as assignee_at_start,
+        case when has_owner_rows then team_owner_at_start else conversation_team_id end as team_at_start,
         case
-            when owners_by_wait.has_owner_rows = 1 then owners_by_wait.assignee_at_start
-            else breach_dated.conversation_assignee_id
-        end as assignee_at_start,
-        case
-            when owners_by_wait.has_owner_rows = 1 then owners_by_wait.team_at_start
-            else breach_dated.conversation_team_id
-        end as team_at_start,
-        case
-            when breach_dated.breach_at is null then null
-            when owners_by_wait.has_owner_rows = 1 then owners_by_wait.assignee_at_breach
-            else breach_dated.conversation_assignee_id
+            when status <> 'breached' then null
+            when has_owner_rows then assignee_at_threshold
+            else conversation_assignee_id
         end as assignee_at_breach,
         case
-            when breach_dated.breach_at is null then null
-            when owners_by_wait.has_owner_rows = 1 then owners_by_wait.team_at_breach
-            else breach_dated.conversation_team_id
+            when status <> 'breached' then null
+            when has_owner_rows then team_at_threshold
+            else conversation_team_id
         end as team_at_breach
-    from breach_dated
-    inner join owners_by_wait
-        on
-            breach_dated.conversation_id = owners_by_wait.conversation_id
-            and breach_dated.wait_number = owners_by_wait.wait_number
+    from evaluated
 
 ),
 
@@ -263,7 +165,7 @@ final as (
         assignee_at_breach,
         team_at_breach,
         data_as_of
-    from owned
+    from owned_at_breach
 
 )
 
