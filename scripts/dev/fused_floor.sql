@@ -145,7 +145,7 @@ select
 from starts
 left join replies
     on starts.conversation_id = replies.conversation_id and replies.replied_at > starts.started_at
-group by all;
+group by starts.conversation_id, starts.wait_number, starts.started_at;
 
 create table mart_breach_rate_by_priority as
 select priority, count(*) as conversations, count(*) filter (where breached) as breaches,
