@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 DBT = str(Path(sys.executable).parent / "dbt")
 # one hand-written DuckDB script doing the pipeline's whole job (issue 18's fused floor)
-FUSED_FLOOR = ROOT / "scripts" / "dev" / "fused_floor.sql"
+FUSED_FLOOR = ROOT / "scripts" / "dev" / "fused_floor.py"
 # the reply ledger (SPEC §7): its two per-conversation models and everything built on them
 REPLY_LEDGER = ("int_customer_waits_delimited+", "int_conversation_owners_replayed+")
 
@@ -292,13 +292,7 @@ def measure_size(size: int, cache: Path, work: Path, pandas_max: int) -> SizeRes
     )
     steps["floor query"] = run_measured([PYTHON, "-c", floor, str(floor_db), str(export)])
     floor_db.unlink(missing_ok=True)
-    fused = (
-        "import duckdb, sys; con = duckdb.connect(sys.argv[1]);"
-        " [con.execute(statement, {'path': sys.argv[2]} if '$path' in statement else None)"
-        " for statement in open(sys.argv[3], encoding='utf-8').read().split(';\\n')"
-        " if statement.strip() and not all(line.startswith('--') for line in statement.strip().splitlines())]"
-    )
-    steps["fused floor"] = run_measured([PYTHON, "-c", fused, str(floor_db), str(export), str(FUSED_FLOOR)])
+    steps["fused floor"] = run_measured([PYTHON, str(FUSED_FLOOR), str(floor_db), str(export)])
     floor_db.unlink(missing_ok=True)
     db.unlink(missing_ok=True)
     if size <= pandas_max:
