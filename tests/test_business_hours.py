@@ -67,7 +67,9 @@ def replace_seeds(db: Path, schedule_list: list[Schedule]) -> None:
         for opening in schedule.openings
     ]
     holidays = [(schedule.name, day, "drawn") for schedule in schedule_list for day in sorted(schedule.holidays)]
-    policies = [(priority, minutes, 1440.0, schedule) for priority, (schedule, minutes) in POLICIES.items()]
+    policies = [
+        (priority, minutes, 2 * minutes, 1440.0, schedule) for priority, (schedule, minutes) in POLICIES.items()
+    ]
     with duckdb.connect(str(db)) as con:
         con.execute("delete from main.business_hours")
         con.executemany("insert into main.business_hours values (?, ?, ?, ?, ?)", hours)
@@ -76,7 +78,11 @@ def replace_seeds(db: Path, schedule_list: list[Schedule]) -> None:
             con.executemany("insert into main.holidays values (?, ?, ?)", holidays)
         con.execute("delete from main.priority_aliases")  # its rows name policies the drawn table lacks
         con.execute("delete from main.sla_policies")
-        con.executemany("insert into main.sla_policies values (?, ?, ?, ?)", policies)
+        con.executemany(
+            "insert into main.sla_policies (priority, first_response_minutes, next_response_minutes,"
+            " resolution_minutes, schedule) values (?, ?, ?, ?, ?)",
+            policies,
+        )
 
 
 @settings(
@@ -132,3 +138,20 @@ def test_business_minutes_match_a_day_by_day_calculation(
             expected_resolution = business_seconds(schedule, start, close)
             assert abs(resolution - expected_resolution) < 1e-6, (conversation_id, schedule, start, close)
             assert abs(open_seconds - expected_resolution) < 1e-6
+
+    # SPEC §7 in office hours: each conversation's one wait, and the moment its threshold elapsed
+    waits = query(
+        db,
+        "select conversation_id, wait_business_seconds, status, breach_at from main.fct_customer_waits"
+        " where sla_clock = 'business_hours' order by conversation_id",
+    )
+    assert len(waits) == sum(1 for priority, *_ in conversations if POLICIES[priority][0])
+    for conversation_id, waited, status, breach_at in waits:
+        priority, start, reply, _ = conversations[int(conversation_id[1:])]
+        policy_schedule, threshold = POLICIES[priority]
+        schedule = by_name[policy_schedule]
+        assert abs(waited - business_seconds(schedule, start, reply)) < 1e-6, (conversation_id, start, reply)
+        if status == "breached":
+            elapsed = business_seconds(schedule, start, breach_at)
+            assert abs(elapsed - threshold * 60) < 1e-3, (conversation_id, start, breach_at)
+            assert business_seconds(schedule, breach_at, reply) > 0 or breach_at == reply
