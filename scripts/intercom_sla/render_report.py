@@ -111,23 +111,25 @@ def clock_comparison_chart(rows: list[dict]) -> go.Figure:
     return styled(figure.update_layout(barmode="group").update_yaxes(title="breach rate %", rangemode="tozero"))
 
 
+def ranked_bars(labels: list[str], values: list[float], texts: list[str], colour: str) -> go.Bar:
+    """Horizontal bars listed top-down in the order given (plotly draws the first at the bottom)."""
+    return go.Bar(
+        y=labels[::-1], x=values[::-1], text=texts[::-1], orientation="h", marker_color=colour, showlegend=False
+    )
+
+
 def by_assignee_chart(rows: list[dict]) -> go.Figure:
     ranked = [row for row in rows if row["breach_rate_rank"] is not None]
     worst, best = ranked[:10], ranked[-10:][::-1]
     figure = make_subplots(rows=1, cols=2, subplot_titles=("worst 10", "best 10"), horizontal_spacing=0.18)
     for column, group, colour in ((1, worst, BREACHED), (2, best, MET)):
-        figure.add_trace(
-            go.Bar(
-                y=[row["assignee_id"] for row in group][::-1],
-                x=[row["breach_rate_pct"] for row in group][::-1],
-                text=[f"{row['breaches']}/{row['conversations']}" for row in group][::-1],
-                orientation="h",
-                marker_color=colour,
-                showlegend=False,
-            ),
-            row=1,
-            col=column,
+        bars = ranked_bars(
+            [row["assignee_id"] for row in group],
+            [row["breach_rate_pct"] for row in group],
+            [f"{row['breaches']}/{row['conversations']}" for row in group],
+            colour,
         )
+        figure.add_trace(bars, row=1, col=column)
     return styled(figure.update_xaxes(title="breach rate % (breaches / conversations)"), height=420)
 
 
@@ -226,18 +228,13 @@ def owners_at_breach_chart(assignees: list[dict], teams: list[dict]) -> go.Figur
     )
     for column, rows, key in ((1, assignees, "assignee_id"), (2, teams, "team_id")):
         worst = sorted((row for row in rows if row["breaches"]), key=lambda row: (-row["breaches"], row[key]))[:10]
-        figure.add_trace(
-            go.Bar(
-                y=[row[key] for row in worst][::-1],
-                x=[row["breaches"] for row in worst][::-1],
-                text=[f"{row['breach_rate_pct']:.0f}% of {row['rated_waits']}" for row in worst][::-1],
-                orientation="h",
-                marker_color=BREACHED,
-                showlegend=False,
-            ),
-            row=1,
-            col=column,
+        bars = ranked_bars(
+            [row[key] for row in worst],
+            [row["breaches"] for row in worst],
+            [f"{row['breach_rate_pct']:.0f}% of {row['rated_waits']}" for row in worst],
+            BREACHED,
         )
+        figure.add_trace(bars, row=1, col=column)
     return styled(figure.update_xaxes(title="next-reply breaches"), height=420)
 
 
