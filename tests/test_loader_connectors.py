@@ -12,9 +12,14 @@ from conftest import assert_every_record_accounted_for, load, query, run_dbt
 from connector_fixtures import API_PAGE, airbyte_tables, conversations, fivetran_tables
 
 FACT_COLUMNS = (
-    "conversation_id, started_at, first_response_at, response_minutes, sla_status, priority, assignee_id, tags,"
-    " state, is_resolved, first_closed_at, last_closed_at, reopen_count, open_seconds, in_first_response_scope,"
+    "conversation_id, started_at, first_response_at, response_minutes, sla_status, priority, assignee_id, team_id,"
+    " tags, state, is_resolved, first_closed_at, last_closed_at, reopen_count, open_seconds, in_first_response_scope,"
     " resolution_source"
+)
+# every customer wait and its owners (SPEC §7) must come out the same from every path too
+WAIT_COLUMNS = (
+    "wait_id, started_at, customer_messages, first_bot_reply_at, ended_by, replied_at, responder_id, status,"
+    " breach_at, assignee_at_start, team_at_start, assignee_at_breach, team_at_breach"
 )
 
 
@@ -53,17 +58,33 @@ def fact(db: Path, work: Path) -> list[tuple]:
     return query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id")
 
 
+def waits(db: Path) -> list[tuple]:
+    return query(db, f"select {WAIT_COLUMNS} from main.fct_customer_waits order by wait_id")
+
+
 @pytest.fixture(scope="module")
-def api_fact(tmp_path_factory: pytest.TempPathFactory) -> list[tuple]:
+def api_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("api")
     run = load(work / "db.duckdb", API_PAGE)
     assert run.returncode == 0, run.stderr
-    return fact(work / "db.duckdb", work)
+    run = run_dbt("build", "--exclude-resource-type", "unit_test", db=work / "db.duckdb", work=work)
+    assert run.returncode == 0, run.stdout[-3000:]
+    return work / "db.duckdb"
+
+
+@pytest.fixture(scope="module")
+def api_fact(api_database: Path) -> list[tuple]:
+    return query(api_database, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id")
+
+
+@pytest.fixture(scope="module")
+def api_waits(api_database: Path) -> list[tuple]:
+    return waits(api_database)
 
 
 @pytest.mark.parametrize("wrapped", [False, True], ids=["flat", "airbyte_data"])
 def test_connector_streams_in_one_folder_give_the_api_fact(
-    tmp_path: Path, wrapped: bool, api_fact: list[tuple]
+    tmp_path: Path, wrapped: bool, api_fact: list[tuple], api_waits: list[tuple]
 ) -> None:
     objects, _parts = streams(tmp_path / "sync", wrapped)
     run = load(tmp_path / "db.duckdb", objects.parent)
@@ -72,9 +93,12 @@ def test_connector_streams_in_one_folder_give_the_api_fact(
     assert_every_record_accounted_for(run, tmp_path / "db.duckdb")
     assert "incomplete" not in run.stderr
     assert fact(tmp_path / "db.duckdb", tmp_path) == api_fact
+    assert waits(tmp_path / "db.duckdb") == api_waits
 
 
-def test_streams_arriving_in_separate_loads_give_the_api_fact(tmp_path: Path, api_fact: list[tuple]) -> None:
+def test_streams_arriving_in_separate_loads_give_the_api_fact(
+    tmp_path: Path, api_fact: list[tuple], api_waits: list[tuple]
+) -> None:
     objects, parts = streams(tmp_path / "sync", wrapped=True)
     first = load(tmp_path / "db.duckdb", objects)
     assert first.returncode == 0, first.stderr
@@ -84,6 +108,7 @@ def test_streams_arriving_in_separate_loads_give_the_api_fact(tmp_path: Path, ap
     assert second.returncode == 0, second.stderr
     assert "incomplete" not in second.stderr
     assert fact(tmp_path / "db.duckdb", tmp_path) == api_fact
+    assert waits(tmp_path / "db.duckdb") == api_waits
 
 
 def test_a_list_page_without_parts_takes_its_figures_from_intercom_statistics(tmp_path: Path) -> None:
@@ -149,7 +174,9 @@ def test_a_json_file_missing_a_required_key_loads_nothing_and_exits_2(
     assert tables == [(0,)]
 
 
-def test_fivetran_tables_read_where_they_are_give_the_api_fact(tmp_path: Path, api_fact: list[tuple]) -> None:
+def test_fivetran_tables_read_where_they_are_give_the_api_fact(
+    tmp_path: Path, api_fact: list[tuple], api_waits: list[tuple]
+) -> None:
     db = tmp_path / "warehouse.duckdb"
     fivetran_tables(db, "intercom_fivetran")
     build = run_dbt(
@@ -160,11 +187,14 @@ def test_fivetran_tables_read_where_they_are_give_the_api_fact(tmp_path: Path, a
     reopens = FACT_COLUMNS.split(", ").index("reopen_count")
     expected = [row if row[-1] == "state_events" else (*row[:reopens], None, *row[reopens + 1 :]) for row in api_fact]
     assert query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id") == expected
+    assert waits(db) == api_waits
     # the loader's raw tables were never needed
     assert query(db, "select count(*) from information_schema.schemata where schema_name = 'raw'") == [(0,)]
 
 
-def test_airbyte_tables_read_where_they_are_give_the_api_fact(tmp_path: Path, api_fact: list[tuple]) -> None:
+def test_airbyte_tables_read_where_they_are_give_the_api_fact(
+    tmp_path: Path, api_fact: list[tuple], api_waits: list[tuple]
+) -> None:
     db = tmp_path / "warehouse.duckdb"
     airbyte_tables(db, "intercom_airbyte")
     build = run_dbt(
@@ -172,3 +202,4 @@ def test_airbyte_tables_read_where_they_are_give_the_api_fact(tmp_path: Path, ap
     )
     assert build.returncode == 0, build.stdout[-3000:]
     assert query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id") == api_fact
+    assert waits(db) == api_waits

@@ -198,6 +198,13 @@ def part_rows_sql(parts_relation: str) -> str:
     """
 
 
+# The current assignee and team stand in for the opening message only when the object carries its
+# parts and none of them assigns (SPEC §7). An object without its parts (a connector's conversations
+# stream, whose parts come in another file) leaves the owner unset: dbt's owner model applies the
+# stand-in once it sees every part, whichever load brought them.
+CURRENT_OWNERS_STAND_IN = "assigned.conversation_id is null and conversation.conversation_parts is not null"
+
+
 def message_rows_sql() -> str:
     """The opening message and every embedded part of each conversation object, as message rows."""
     return f"""
@@ -227,11 +234,11 @@ def message_rows_sql() -> str:
                 conversation.created_at as created_at,
                 cast(null as varchar) as first_response_at,
                 conversation.priority as priority,
-                case when assigned.conversation_id is null then conversation.admin_assignee_id end as assignee_id,
+                case when {CURRENT_OWNERS_STAND_IN} then conversation.admin_assignee_id end as assignee_id,
                 cast(null as varchar) as tags,
                 conversation.source.body as body,
                 conversation.source.author.id as author_id,
-                case when assigned.conversation_id is null then conversation.team_assignee_id end as team_id,
+                case when {CURRENT_OWNERS_STAND_IN} then conversation.team_assignee_id end as team_id,
                 conversation.source.author.from_ai_agent as from_ai_agent,
                 conversation.source.author.is_ai_answer as is_ai_answer,
                 json_object(
