@@ -260,17 +260,3 @@
     from compared
     where {{ intercom_value }} is not null
 {%- endmacro %}
-
-
-{#- Incremental models rebuild only the conversations with rows loaded since they last ran: those in
-    `relation` whose `loaded_column` is past the model's own high-water mark (messages_loaded_through).
-    A full build (or --full-refresh), and a unit test, keeps every conversation. -#}
-{% macro only_conversations_loaded_since_last_run(relation, loaded_column) -%}
-    {%- if this is not none and is_incremental() %}
-    where conversation_id in (
-        select conversation_id
-        from {{ relation }}
-        where coalesce({{ loaded_column }} > (select max(messages_loaded_through) from {{ this }}), true)
-    )
-    {%- endif %}
-{%- endmacro %}

@@ -3,6 +3,26 @@
 -- moment is start + threshold in the wait's clock whether or not the wait breaches, so this runs
 -- beside fct_conversations instead of after it; fct_customer_waits keeps the breach owner only for
 -- breached waits.
+-- Incremental: a run redoes the conversations loaded since the last one and those whose threshold
+-- moment moved (a changed policy or office hours).
+{%- set threshold_moved %}
+        select built.conversation_id
+        from {{ this }} as built
+        inner join {{ ref('int_customer_waits_policy_matched') }} as waits
+            on
+                built.conversation_id = waits.conversation_id
+                and built.wait_number = waits.wait_number
+        left join {{ ref('int_customer_waits_business_timed') }} as business_times
+            on
+                built.conversation_id = business_times.conversation_id
+                and built.wait_number = business_times.wait_number
+        where
+            waits.threshold_minutes is distinct from built.threshold_minutes
+            or waits.sla_schedule is distinct from built.sla_schedule
+            or waits.sla_schedule is not null
+            and business_times.business_breach_at is distinct from built.threshold_elapses_at
+{%- endset %}
+
 with
 
 waits as (
@@ -14,6 +34,7 @@ waits as (
         threshold_minutes,
         sla_schedule
     from {{ ref('int_customer_waits_policy_matched') }}
+    {{ only_conversations_to_refresh('false', threshold_moved) }}
 
 ),
 
@@ -36,6 +57,7 @@ owners as (
         assignee_id,
         team_id
     from {{ ref('int_conversation_owners_replayed') }}
+    {{ only_conversations_to_refresh('false', threshold_moved) }}
 
 ),
 
@@ -45,6 +67,8 @@ thresholds as (
         waits.conversation_id,
         waits.wait_number,
         waits.started_at,
+        waits.threshold_minutes,
+        waits.sla_schedule,
         case
             when waits.sla_schedule is null then {{ add_seconds('waits.started_at', 'waits.threshold_minutes * 60') }}
             else business_times.business_breach_at
@@ -140,18 +164,28 @@ owners_by_wait as (
 
 ),
 
+load_mark as (
+
+    select {{ loaded_through() }} as loaded_through
+
+),
+
 final as (
 
     select
         thresholds.conversation_id,
         thresholds.wait_number,
+        thresholds.threshold_minutes,
+        thresholds.sla_schedule,
         thresholds.threshold_elapses_at,
         owners_by_wait.assignee_at_start,
         owners_by_wait.team_at_start,
         owners_by_wait.assignee_at_threshold,
         owners_by_wait.team_at_threshold,
+        load_mark.loaded_through,
         owners_by_wait.has_owner_rows = 1 as has_owner_rows
     from thresholds
+    cross join load_mark
     inner join owners_by_wait
         on
             thresholds.conversation_id = owners_by_wait.conversation_id

@@ -2,6 +2,24 @@
 -- clock stops (the reply, the closing part, or the data's as-of time while it runs). The first wait
 -- is the first response (its threshold is the first-response one); later waits are held to the
 -- policy's next-reply threshold. Conversations that are incomplete (SPEC §2) have no waits.
+-- Incremental: a run redoes the conversations loaded since the last one, those with a wait still
+-- running (its clock stops at data_as_of), and those whose policy changed.
+{{ config(post_hook="{{ restamp_data_as_of(ref('int_conversations_resolved')) }}") }}
+
+{%- set policy_changed %}
+        select built.conversation_id
+        from {{ this }} as built
+        inner join {{ ref('int_conversations_policy_matched') }} as policies
+            on built.conversation_id = policies.conversation_id
+        where
+            policies.priority is distinct from built.priority
+            or policies.sla_schedule is distinct from built.sla_schedule
+            or case
+                when built.wait_number = 1 then policies.sla_threshold_minutes
+                else policies.next_response_threshold_minutes
+            end is distinct from built.threshold_minutes
+{%- endset %}
+
 with
 
 waits as (
@@ -17,6 +35,7 @@ waits as (
         replied_at,
         responder_id
     from {{ ref('int_customer_waits_delimited') }}
+    {{ only_conversations_to_refresh('ended_at is null', policy_changed) }}
 
 ),
 
@@ -50,6 +69,12 @@ resolutions as (
 
 ),
 
+load_mark as (
+
+    select {{ loaded_through() }} as loaded_through
+
+),
+
 final as (
 
     select
@@ -65,12 +90,14 @@ final as (
         policies.priority,
         policies.sla_schedule,
         resolutions.data_as_of,
+        load_mark.loaded_through,
         case
             when waits.wait_number = 1 then policies.sla_threshold_minutes
             else policies.next_response_threshold_minutes
         end as threshold_minutes,
         coalesce(waits.ended_at, resolutions.data_as_of) as clock_stopped_at
     from waits
+    cross join load_mark
     inner join policies
         on waits.conversation_id = policies.conversation_id
     inner join resolutions
