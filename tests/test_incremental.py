@@ -3,18 +3,22 @@ marts and per-conversation tables that one full build over everything gives (iss
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 from compare_marts import normalised, same, sort_key
-from conftest import load, run_dbt, run_script
+from conftest import load, query, run_dbt, run_script
 
 COMPARED = (
     "int_conversations_aggregated",
     "int_conversation_states_replayed",
     "int_conversations_resolved_from_events",
+    "int_conversation_tags_unnested",
+    "int_conversations_completeness",
+    "int_conversations_statistics_applied",
     "int_customer_waits_delimited",
     "int_conversation_owners_replayed",
     "int_customer_waits_policy_matched",
@@ -160,3 +164,45 @@ def test_edited_seeds_and_variables_reach_the_conversations_kept(builds: tuple[P
 
     compared = ("fct_conversations", "fct_customer_waits", "int_customer_waits_owned", "mart_next_reply_summary")
     assert [difference for table in compared for difference in differences(reference, edited, table)] == []
+
+
+def list_page_without_parts(page: Path, out: Path) -> None:
+    """The same conversations as a `conversation.list` page gives them an hour earlier: no parts, so
+    Intercom's statistics stand in until the full objects arrive (SPEC §2)."""
+    listing = json.loads(page.read_text(encoding="utf-8"))
+    for conversation in listing["conversations"]:
+        conversation.pop("conversation_parts", None)
+        if conversation.get("updated_at"):
+            conversation["updated_at"] -= 3600
+    out.write_text(json.dumps(listing), encoding="utf-8")
+
+
+def test_full_objects_after_a_list_page_build_what_a_full_build_builds(tmp_path: Path) -> None:
+    """A newer version of a conversation changes its statistics and completeness without the
+    conversation's messages being new: the incremental run must still redo it."""
+    page = Path(__file__).parent / "fixtures" / "intercom_api" / "page_1.json"
+    listing = tmp_path / "list_page.json"
+    list_page_without_parts(page, listing)
+
+    full = tmp_path / "full.duckdb"
+    assert load(full, listing, page).returncode == 0
+    assert run_dbt(*BUILD, db=full, work=tmp_path / "full").returncode == 0
+
+    appended = tmp_path / "appended.duckdb"
+    assert load(appended, listing).returncode == 0
+    assert run_dbt(*BUILD, db=appended, work=tmp_path / "appended").returncode == 0
+    assert query(appended, "select count(*) from main.fct_conversations where is_incomplete") > [(0,)]
+    assert load(appended, page).returncode == 0
+    run = run_dbt(*BUILD, db=appended, work=tmp_path / "appended")
+    assert run.returncode == 0, run.stdout[-3000:]
+
+    compared = (
+        "int_conversations_completeness",
+        "int_conversations_statistics_applied",
+        "fct_conversations",
+        "fct_customer_waits",
+        "bridge_conversation_tags",
+    )
+    assert [difference for table in compared for difference in differences(full, appended, table)] == []
+    incomplete = query(appended, "select count(*) from main.fct_conversations where is_incomplete")
+    assert incomplete == [(0,)]

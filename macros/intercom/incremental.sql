@@ -12,13 +12,14 @@
 {%- endmacro %}
 
 
-{#- Incremental models at the end of the DAG read whole per-conversation tables, not messages. They
-    redo the conversations with messages or a conversation row loaded since their own high-water mark
-    (loaded_through), the ones whose figures move with the data's as-of time (`moves_with_as_of`, a
-    condition on the model's own rows), and the ones `changed_upstream` selects (a query of
-    conversation ids whose policy or office-hours figures differ from what the model holds, after a
-    seed or a variable changed). A full build, and a unit test, keeps every conversation. -#}
-{% macro only_conversations_to_refresh(moves_with_as_of, changed_upstream) -%}
+{#- Incremental models that read whole per-conversation tables (or both staged relations) rather
+    than messages alone. They redo the conversations with messages or a conversation row loaded since
+    their own high-water mark (loaded_through), the ones whose figures move with the data's as-of time
+    (`moves_with_as_of`, a condition on the model's own rows), and the ones `changed_upstream` selects
+    (a query of conversation ids whose policy or office-hours figures differ from what the model
+    holds, after a seed or a variable changed). A full build, and a unit test, keeps every
+    conversation. -#}
+{% macro only_conversations_to_refresh(moves_with_as_of=none, changed_upstream=none) -%}
     {%- if this is not none and is_incremental() %}
     where conversation_id in (
         select conversation_id
@@ -28,12 +29,16 @@
         select conversation_id
         from {{ intercom_staged('conversations') }}
         where coalesce(loaded_at > (select max(loaded_through) from {{ this }}), true)
+        {%- if moves_with_as_of %}
         union all
         select conversation_id
         from {{ this }}
         where {{ moves_with_as_of }}
+        {%- endif %}
+        {%- if changed_upstream %}
         union all
         {{ changed_upstream }}
+        {%- endif %}
     )
     {%- endif %}
 {%- endmacro %}

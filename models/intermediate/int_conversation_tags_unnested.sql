@@ -1,5 +1,6 @@
 -- SPEC §3 tags: the distinct union of a conversation's tags from every export (comma-separated in
 -- message exports, semicolon-separated in conversation exports), trimmed, empties dropped.
+-- Incremental: a run redoes the conversations with any row loaded since the last one.
 with
 
 message_tags as (
@@ -8,7 +9,7 @@ message_tags as (
         conversation_id,
         tags
     from {{ intercom_staged('messages') }}
-    where tags is not null
+    {{ only_conversations_to_refresh() }}
 
 ),
 
@@ -18,7 +19,7 @@ export_tags as (
         conversation_id,
         tags
     from {{ intercom_staged('conversations') }}
-    where tags is not null
+    {{ only_conversations_to_refresh() }}
 
 ),
 
@@ -28,6 +29,7 @@ split_tags as (
         conversation_id,
         {{ split_to_rows('tags', ',') }} as untrimmed_tag
     from message_tags
+    where tags is not null
 
     union all
 
@@ -35,6 +37,7 @@ split_tags as (
         conversation_id,
         {{ split_to_rows('tags', ';') }} as untrimmed_tag
     from export_tags
+    where tags is not null
 
 ),
 
@@ -48,13 +51,21 @@ trimmed_tags as (
 
 ),
 
+load_mark as (
+
+    select {{ loaded_through() }} as loaded_through
+
+),
+
 final as (
 
     select distinct
-        conversation_id,
-        tag
+        trimmed_tags.conversation_id,
+        trimmed_tags.tag,
+        load_mark.loaded_through
     from trimmed_tags
-    where tag <> ''
+    cross join load_mark
+    where trimmed_tags.tag <> ''
 
 )
 

@@ -1,7 +1,8 @@
 -- SPEC §2-§3, one row per conversation of the message exports: its start and first response, taken
 -- from Intercom's statistics where the conversation is incomplete (Intercom holds parts that were not
--- loaded) and from the loaded messages otherwise, with where each figure came from. Not incremental:
--- a newer version of a conversation can change its statistics without a new message.
+-- loaded) and from the loaded messages otherwise, with where each figure came from. Incremental on
+-- every staged row, not only messages: a newer version of a conversation can change its statistics
+-- without a new message.
 with
 
 aggregated as (
@@ -17,6 +18,7 @@ aggregated as (
         team_id,
         latest_timestamp
     from {{ ref('int_conversations_aggregated') }}
+    {{ only_conversations_to_refresh() }}
 
 ),
 
@@ -32,15 +34,23 @@ completeness as (
 
 ),
 
+load_mark as (
+
+    select {{ loaded_through() }} as loaded_through
+
+),
+
 sourced as (
 
     select
         aggregated.*,
         completeness.intercom_first_contact_reply_at,
         completeness.intercom_first_admin_reply_at,
+        load_mark.loaded_through,
         coalesce(completeness.is_incomplete and completeness.has_statistics, false) as from_statistics,
         coalesce(completeness.is_incomplete, false) as is_incomplete
     from aggregated
+    cross join load_mark
     left join completeness
         on aggregated.conversation_id = completeness.conversation_id
 
@@ -56,6 +66,7 @@ final as (
         team_id,
         latest_timestamp,
         is_incomplete,
+        loaded_through,
         case
             when from_statistics and intercom_first_contact_reply_at is not null then intercom_first_contact_reply_at
             else started_at

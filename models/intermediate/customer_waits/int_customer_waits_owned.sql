@@ -34,7 +34,7 @@ waits as (
         threshold_minutes,
         sla_schedule
     from {{ ref('int_customer_waits_policy_matched') }}
-    {{ only_conversations_to_refresh('false', threshold_moved) }}
+    {{ only_conversations_to_refresh(changed_upstream=threshold_moved) }}
 
 ),
 
@@ -57,7 +57,7 @@ owners as (
         assignee_id,
         team_id
     from {{ ref('int_conversation_owners_replayed') }}
-    {{ only_conversations_to_refresh('false', threshold_moved) }}
+    {{ only_conversations_to_refresh(changed_upstream=threshold_moved) }}
 
 ),
 
