@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import FIXTURES, ROOT, query
 
@@ -51,6 +52,18 @@ def test_run_goes_from_exports_to_marts_and_reports_in_one_command(tmp_path: Pat
     assert status.returncode == 0
     assert "files loaded: 3" in status.stdout and "incomplete conversations: 1" in status.stdout
     assert "marts: built, 13 conversations" in status.stdout
+
+
+def test_a_database_from_an_earlier_release_is_told_to_rebuild(tmp_path: Path) -> None:
+    db = tmp_path / "sla.duckdb"
+    assert intercom_sla("load", "--db", db, FIXTURES / "seed_example.csv").returncode == 0
+    assert intercom_sla("build", "--db", db, "--quiet").returncode == 0
+    with duckdb.connect(str(db)) as con:  # what an earlier release's table looks like: no high-water mark
+        con.execute("alter table main.int_conversation_tags_unnested drop column loaded_through")
+    stale = intercom_sla("build", "--db", db, "--quiet")
+    assert stale.returncode == 1
+    assert f"intercom-sla build --db {db} --full-refresh" in stale.stderr and "Traceback" not in stale.stderr
+    assert intercom_sla("build", "--db", db, "--quiet", "--full-refresh").returncode == 0
 
 
 def test_one_database_default_shared_by_every_subcommand(tmp_path: Path) -> None:

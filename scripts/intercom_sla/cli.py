@@ -69,7 +69,20 @@ def run_dbt(db: Path, arguments: list[str]) -> None:
         messages = " ".join(str(getattr(node, "message", "") or "") for node in (result.result or []))
         if "lock" in messages.lower():
             raise Failed(f"{db}: the database is in use by another process (a load?); retry when it finishes")
+        if built_by_another_release(messages):
+            raise Failed(
+                f"{db}: its incremental models were built by another release of intercom-sla; rebuild them"
+                f" once from the loaded data: intercom-sla build --db {db} --full-refresh",
+                1,
+            )
         raise Failed(f"dbt {arguments[0]} failed: see the models and tests marked ERROR or FAIL above", 1)
+
+
+def built_by_another_release(messages: str) -> bool:
+    """An incremental model whose table has other columns than this release writes: dbt's
+    on_schema_change check, or the high-water mark the incremental filter reads, missing."""
+    missing_mark = "loaded_through" in messages and ("not found" in messages or "does not exist" in messages)
+    return missing_mark or "schemas on this incremental model are out of sync" in messages
 
 
 def release_dbt_database() -> None:
