@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from compare_marts import normalised, same, sort_key
-from conftest import load, query, run_dbt, run_script
+from conftest import ROOT, load, query, run_dbt, run_script
 
 COMPARED = (
     "int_conversations_aggregated",
@@ -130,18 +130,32 @@ def test_the_facts_kept_only_settled_conversations(builds: tuple[Path, Path]) ->
 
 # A teammate edits the policies and the office hours, and switches the variables, between two runs.
 EDITED_SETTINGS = ("--vars", "{business_hours_comparison_schedule: us_office, unanswered_sla_status: pending}")
-EDITED_POLICIES = (
-    "update main.sla_policies set first_response_minutes = 30, schedule = 'us_office' where priority = 'P2'",
-    "update main.sla_policies set next_response_minutes = null where priority = 'normal'",
+EDITED_POLICIES = (("P2,60,120,1440,", "P2,30,120,1440,us_office"), ("normal,240,480,1440,", "normal,240,,1440,"))
+EDITED_OFFICE_HOURS = (
+    ("us_office,America/New_York,1,09:00,17:00", "us_office,America/New_York,1,09:00,18:30"),
+    ("us_office,America/New_York,3,09:00,17:00", "us_office,America/New_York,3,08:00,17:00"),
 )
-EDITED_OFFICE_HOURS = ("update main.business_hours set closes_at = '18:30' where weekday in (1, 3)",)
-UNSEEDED_BUILD = (*BUILD, "--exclude-resource-type", "seed", *EDITED_SETTINGS)
+PROJECT_FILES = ("dbt_project.yml", "models", "macros", "seeds", "tests/dbt")
 
 
-def edit(db: Path, statements: tuple[str, ...]) -> None:
-    with duckdb.connect(str(db)) as con:
-        for statement in statements:
-            con.execute(statement)
+def project_copy(where: Path) -> Path:
+    where.mkdir()
+    for name in PROJECT_FILES:
+        source, target = ROOT / name, where / name
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy(source, target)
+    return where
+
+
+def edit_seed(project: Path, seed: str, replacements: tuple[tuple[str, str], ...]) -> None:
+    path = project / "seeds" / f"{seed}.csv"
+    text = path.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
 
 
 def test_edited_seeds_and_variables_reach_the_conversations_kept(builds: tuple[Path, Path], tmp_path: Path) -> None:
@@ -151,15 +165,16 @@ def test_edited_seeds_and_variables_reach_the_conversations_kept(builds: tuple[P
     reference, edited = tmp_path / "reference.duckdb", tmp_path / "edited.duckdb"
     shutil.copy(full, reference)
     shutil.copy(appended, edited)
+    project = project_copy(tmp_path / "project")
+    build = (*BUILD, *EDITED_SETTINGS, "--project-dir", str(project))
 
-    edit(edited, EDITED_POLICIES)
-    assert run_dbt(*UNSEEDED_BUILD, db=edited, work=tmp_path / "edited").returncode == 0
-    edit(edited, EDITED_OFFICE_HOURS)
-    run = run_dbt(*UNSEEDED_BUILD, db=edited, work=tmp_path / "edited")
+    edit_seed(project, "sla_policies", EDITED_POLICIES)
+    assert run_dbt(*build, db=edited, work=tmp_path / "edited").returncode == 0
+    edit_seed(project, "business_hours", EDITED_OFFICE_HOURS)
+    run = run_dbt(*build, db=edited, work=tmp_path / "edited")
     assert run.returncode == 0, run.stdout[-3000:]
 
-    edit(reference, EDITED_POLICIES + EDITED_OFFICE_HOURS)
-    run = run_dbt(*UNSEEDED_BUILD, "--full-refresh", db=reference, work=tmp_path / "reference")
+    run = run_dbt(*build, "--full-refresh", db=reference, work=tmp_path / "reference")
     assert run.returncode == 0, run.stdout[-3000:]
 
     compared = ("fct_conversations", "fct_customer_waits", "int_customer_waits_owned", "mart_next_reply_summary")

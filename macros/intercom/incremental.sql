@@ -14,13 +14,13 @@
 
 {#- Incremental models that read whole per-conversation tables (or both staged relations) rather
     than messages alone. They redo the conversations with messages or a conversation row loaded since
-    their own high-water mark (loaded_through), the ones whose figures move with the data's as-of time
-    (`moves_with_as_of`, a condition on the model's own rows), and the ones `changed_upstream` selects
-    (a query of conversation ids whose policy or office-hours figures differ from what the model
-    holds, after a seed or a variable changed). A full build, and a unit test, keeps every
-    conversation. -#}
-{% macro only_conversations_to_refresh(moves_with_as_of=none, changed_upstream=none) -%}
-    {%- if this is not none and is_incremental() %}
+    their own high-water mark (loaded_through) and the ones whose figures move with the data's as-of
+    time (`moves_with_as_of`, a condition on the model's own rows). A model whose figures depend on
+    the seeds and variables (`depends_on_settings`) redoes every conversation when its rows were built
+    with other settings than this build's (settings_fingerprint). A full build, and a unit test, keeps
+    every conversation. -#}
+{% macro only_conversations_to_refresh(moves_with_as_of=none, depends_on_settings=false) -%}
+    {%- if this is not none and is_incremental() and not (depends_on_settings and settings_changed()) %}
     where conversation_id in (
         select conversation_id
         from {{ intercom_staged('messages') }}
@@ -35,12 +35,33 @@
         from {{ this }}
         where {{ moves_with_as_of }}
         {%- endif %}
-        {%- if changed_upstream %}
-        union all
-        {{ changed_upstream }}
-        {%- endif %}
     )
     {%- endif %}
+{%- endmacro %}
+
+
+{#- The seeds and variables the SLA figures are computed with, as one hash: the seed files' checksums
+    and the variables' values. A row keeps the one it was built with (column settings_fingerprint), so
+    an edited policy, office-hours schedule, holiday or variable is seen without reading any table. -#}
+{% macro settings_fingerprint() -%}
+    {%- set settings = [] -%}
+    {#- a unit test's graph has no nodes: its fingerprint is the variables' alone -#}
+    {%- set nodes = graph.get('nodes', {}) if execute else {} -%}
+    {%- for seed in ['sla_policies', 'priority_aliases', 'business_hours', 'holidays'] -%}
+        {%- set node = nodes.get('seed.' ~ project_name ~ '.' ~ seed) -%}
+        {%- do settings.append(seed ~ '=' ~ (node.checksum.checksum if node else '')) -%}
+    {%- endfor -%}
+    {%- for name in ['intercom_source', 'unanswered_sla_status', 'business_hours_comparison_schedule'] -%}
+        {%- do settings.append(name ~ '=' ~ var(name, '')) -%}
+    {%- endfor -%}
+    {{- return(local_md5(settings | join(';'))) -}}
+{%- endmacro %}
+
+
+{#- Whether the model's rows were built with other settings than this build's. -#}
+{% macro settings_changed() -%}
+    {%- set built_with = run_query('select max(settings_fingerprint) from ' ~ this) -%}
+    {{- return(built_with.columns[0].values()[0] != settings_fingerprint()) -}}
 {%- endmacro %}
 
 

@@ -3,26 +3,9 @@
 -- moment is start + threshold in the wait's clock whether or not the wait breaches, so this runs
 -- beside fct_conversations instead of after it; fct_customer_waits keeps the breach owner only for
 -- breached waits.
--- Incremental: a run redoes the conversations loaded since the last one and those whose threshold
--- moment moved (a changed policy or office hours).
-{%- set threshold_moved %}
-        select built.conversation_id
-        from {{ this }} as built
-        inner join {{ ref('int_customer_waits_policy_matched') }} as waits
-            on
-                built.conversation_id = waits.conversation_id
-                and built.wait_number = waits.wait_number
-        left join {{ ref('int_customer_waits_business_timed') }} as business_times
-            on
-                built.conversation_id = business_times.conversation_id
-                and built.wait_number = business_times.wait_number
-        where
-            waits.threshold_minutes is distinct from built.threshold_minutes
-            or waits.sla_schedule is distinct from built.sla_schedule
-            or waits.sla_schedule is not null
-            and business_times.business_breach_at is distinct from built.threshold_elapses_at
-{%- endset %}
-
+-- Incremental: a run redoes the conversations loaded since the last one and those with a business-time
+-- threshold moment not yet placed (beyond the office-hours intervals of the as-of time); every
+-- conversation when a seed or variable changed.
 with
 
 waits as (
@@ -34,7 +17,10 @@ waits as (
         threshold_minutes,
         sla_schedule
     from {{ ref('int_customer_waits_policy_matched') }}
-    {{ only_conversations_to_refresh(changed_upstream=threshold_moved) }}
+    {{ only_conversations_to_refresh(
+        'sla_schedule is not null and threshold_minutes is not null and threshold_elapses_at is null',
+        depends_on_settings=true
+    ) }}
 
 ),
 
@@ -57,7 +43,10 @@ owners as (
         assignee_id,
         team_id
     from {{ ref('int_conversation_owners_replayed') }}
-    {{ only_conversations_to_refresh(changed_upstream=threshold_moved) }}
+    {{ only_conversations_to_refresh(
+        'sla_schedule is not null and threshold_minutes is not null and threshold_elapses_at is null',
+        depends_on_settings=true
+    ) }}
 
 ),
 
@@ -183,6 +172,7 @@ final as (
         owners_by_wait.assignee_at_threshold,
         owners_by_wait.team_at_threshold,
         load_mark.loaded_through,
+        '{{ settings_fingerprint() }}' as settings_fingerprint,
         owners_by_wait.has_owner_rows = 1 as has_owner_rows
     from thresholds
     cross join load_mark

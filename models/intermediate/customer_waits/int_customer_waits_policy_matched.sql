@@ -2,24 +2,9 @@
 -- clock stops (the reply, the closing part, or the data's as-of time while it runs). The first wait
 -- is the first response (its threshold is the first-response one); later waits are held to the
 -- policy's next-reply threshold. Conversations that are incomplete (SPEC §2) have no waits.
--- Incremental: a run redoes the conversations loaded since the last one, those with a wait still
--- running (its clock stops at data_as_of), and those whose policy changed.
+-- Incremental: a run redoes the conversations loaded since the last one and those with a wait still
+-- running (its clock stops at data_as_of); every conversation when a seed or variable changed.
 {{ config(post_hook="{{ restamp_data_as_of(ref('int_conversations_resolved')) }}") }}
-
-{%- set policy_changed %}
-        select built.conversation_id
-        from {{ this }} as built
-        inner join {{ ref('int_conversations_policy_matched') }} as policies
-            on built.conversation_id = policies.conversation_id
-        where
-            policies.priority is distinct from built.priority
-            or policies.sla_schedule is distinct from built.sla_schedule
-            or case
-                when built.wait_number = 1 then policies.sla_threshold_minutes
-                else policies.next_response_threshold_minutes
-            end is distinct from built.threshold_minutes
-{%- endset %}
-
 with
 
 waits as (
@@ -35,7 +20,7 @@ waits as (
         replied_at,
         responder_id
     from {{ ref('int_customer_waits_delimited') }}
-    {{ only_conversations_to_refresh('ended_at is null', policy_changed) }}
+    {{ only_conversations_to_refresh('ended_at is null', depends_on_settings=true) }}
 
 ),
 
@@ -91,6 +76,7 @@ final as (
         policies.sla_schedule,
         resolutions.data_as_of,
         load_mark.loaded_through,
+        '{{ settings_fingerprint() }}' as settings_fingerprint,
         case
             when waits.wait_number = 1 then policies.sla_threshold_minutes
             else policies.next_response_threshold_minutes

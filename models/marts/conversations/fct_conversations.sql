@@ -1,30 +1,11 @@
 -- One row per conversation known to any export: first response and its SLA verdict (SPEC §3) and
 -- resolution with its SLA verdict (SPEC §4).
--- Incremental: a run redoes the conversations loaded since the last one, those still waiting or open
--- (their figures move with data_as_of), and those whose policy or office-hours figures changed. The
+-- Incremental: a run redoes the conversations loaded since the last one and those still waiting or
+-- open (their figures move with data_as_of); every conversation when a seed or variable changed. The
 -- resolutions drive every join, so only they (and the tags, aggregated first) are filtered.
 {{ config(post_hook="{{ restamp_data_as_of(ref('int_conversations_resolved')) }}") }}
 
 {%- set moves_with_as_of = "state = 'open' or (in_first_response_scope and first_response_at is null)" %}
-
-{%- set policy_or_office_hours_changed %}
-        select built.conversation_id
-        from {{ this }} as built
-        inner join {{ ref('int_conversations_policy_matched') }} as policies
-            on built.conversation_id = policies.conversation_id
-        left join {{ ref('int_conversations_business_timed') }} as business_times
-            on built.conversation_id = business_times.conversation_id
-        where
-            policies.priority is distinct from built.priority
-            or policies.sla_threshold_minutes is distinct from built.sla_threshold_minutes
-            or policies.resolution_threshold_minutes is distinct from built.resolution_threshold_minutes
-            or policies.sla_schedule is distinct from built.sla_schedule
-            or policies.business_schedule is distinct from built.business_schedule
-            or business_times.resolution_business_seconds is distinct from built.resolution_business_seconds
-            or cast(business_times.response_business_seconds / 60.0 as {{ type_double() }})
-            is distinct from built.response_business_minutes
-{%- endset %}
-
 with
 
 resolutions as (
@@ -44,7 +25,7 @@ resolutions as (
         resolution_exclusion_reason,
         data_as_of
     from {{ ref('int_conversations_resolved') }}
-    {{ only_conversations_to_refresh(moves_with_as_of, policy_or_office_hours_changed) }}
+    {{ only_conversations_to_refresh(moves_with_as_of, depends_on_settings=true) }}
 
 ),
 
@@ -85,7 +66,7 @@ conversation_tags as (
         conversation_id,
         tag
     from {{ ref('int_conversation_tags_unnested') }}
-    {{ only_conversations_to_refresh(moves_with_as_of, policy_or_office_hours_changed) }}
+    {{ only_conversations_to_refresh(moves_with_as_of, depends_on_settings=true) }}
 
 ),
 
@@ -275,7 +256,8 @@ final as (
                     as {{ type_double() }}
                 )
         end as breach_by_minutes,
-        load_mark.loaded_through
+        load_mark.loaded_through,
+        '{{ settings_fingerprint() }}' as settings_fingerprint
     from evaluated
     cross join load_mark
     left join tag_lists

@@ -1,37 +1,10 @@
 -- One row per customer wait (SPEC §7): when it started, who answered it and when, how long it lasted
 -- in calendar and policy time, its verdict against the first-response (first wait) or next-reply
 -- threshold, and who owned the conversation when it started and when the threshold elapsed.
--- Incremental: a run redoes the conversations loaded since the last one, those with a wait still
--- running (its length and verdict move with data_as_of), and those whose threshold, office-hours
--- time, breach moment or first-response verdict changed upstream.
+-- Incremental: a run redoes the conversations loaded since the last one and those with a wait still
+-- running (its length and verdict move with data_as_of); every conversation when a seed or variable
+-- changed.
 {{ config(post_hook="{{ restamp_data_as_of(ref('int_conversations_resolved')) }}") }}
-
-{%- set changed_upstream %}
-        select built.conversation_id
-        from {{ this }} as built
-        inner join {{ ref('int_customer_waits_policy_matched') }} as waits
-            on
-                built.conversation_id = waits.conversation_id
-                and built.wait_number = waits.wait_number
-        inner join {{ ref('int_customer_waits_owned') }} as owned
-            on
-                built.conversation_id = owned.conversation_id
-                and built.wait_number = owned.wait_number
-        inner join {{ ref('fct_conversations') }} as conversations
-            on built.conversation_id = conversations.conversation_id
-        left join {{ ref('int_customer_waits_business_timed') }} as business_times
-            on
-                built.conversation_id = business_times.conversation_id
-                and built.wait_number = business_times.wait_number
-        where
-            waits.priority is distinct from built.priority
-            or waits.threshold_minutes is distinct from built.threshold_minutes
-            or waits.sla_schedule is distinct from built.sla_schedule
-            or business_times.wait_business_seconds is distinct from built.wait_business_seconds
-            or built.status = 'breached' and owned.threshold_elapses_at is distinct from built.breach_at
-            or built.wait_number = 1 and conversations.sla_status is distinct from built.status
-{%- endset %}
-
 with
 
 waits as (
@@ -52,7 +25,7 @@ waits as (
         clock_stopped_at,
         data_as_of
     from {{ ref('int_customer_waits_policy_matched') }}
-    {{ only_conversations_to_refresh('ended_at is null', changed_upstream) }}
+    {{ only_conversations_to_refresh('ended_at is null', depends_on_settings=true) }}
 
 ),
 
@@ -203,7 +176,8 @@ final as (
         assignee_at_breach,
         team_at_breach,
         data_as_of,
-        loaded_through
+        loaded_through,
+        '{{ settings_fingerprint() }}' as settings_fingerprint
     from owned_at_breach
 
 )
