@@ -81,7 +81,8 @@ def run_dbt(db: Path, arguments: list[str]) -> None:
 def built_by_another_release(messages: str) -> bool:
     """An incremental model whose table has other columns than this release writes: dbt's
     on_schema_change check, or the high-water mark the incremental filter reads, missing."""
-    missing_mark = "loaded_through" in messages and ("not found" in messages or "does not exist" in messages)
+    missing = "not found" in messages or "does not exist" in messages
+    missing_mark = missing and ("loaded_through" in messages or "settings_fingerprint" in messages)
     return missing_mark or "schemas on this incremental model are out of sync" in messages
 
 
