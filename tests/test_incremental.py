@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -54,6 +55,26 @@ def table_rows(db: Path, table: str) -> tuple[list[str], list[tuple]]:
     return columns, sorted((tuple(map(normalised, row)) for row in rows), key=sort_key)
 
 
+def full_and_appended(
+    work: Path, earlier: Path, later: Path, check_between: Callable[[Path], None] | None = None
+) -> tuple[Path, Path]:
+    """One database built from both files at once; another built from the first, then appended the
+    second and built again (incrementally), with `check_between` run on it before the append."""
+    full = work / "full.duckdb"
+    assert load(full, earlier, later).returncode == 0
+    assert run_dbt(*BUILD, db=full, work=work / "full").returncode == 0
+
+    appended = work / "appended.duckdb"
+    assert load(appended, earlier).returncode == 0
+    assert run_dbt(*BUILD, db=appended, work=work / "appended").returncode == 0
+    if check_between:
+        check_between(appended)
+    assert load(appended, later).returncode == 0
+    run = run_dbt(*BUILD, db=appended, work=work / "appended")
+    assert run.returncode == 0, run.stdout[-3000:]
+    return full, appended
+
+
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     work = tmp_path_factory.mktemp("incremental")
@@ -62,17 +83,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     earlier, later = work / "weeks_1_3.csv", work / "week_4.csv"
     split_export(export, earlier, later, overlap=40)
 
-    full = work / "full.duckdb"
-    assert load(full, earlier, later).returncode == 0
-    assert run_dbt(*BUILD, db=full, work=work / "full").returncode == 0
-
-    appended = work / "appended.duckdb"
-    assert load(appended, earlier).returncode == 0
-    assert run_dbt(*BUILD, db=appended, work=work / "appended").returncode == 0
-    assert load(appended, later).returncode == 0
-    run = run_dbt(*BUILD, db=appended, work=work / "appended")
-    assert run.returncode == 0, run.stdout[-3000:]
-    return full, appended
+    return full_and_appended(work, earlier, later)
 
 
 def differences(expected_db: Path, actual_db: Path, table: str) -> list[tuple]:
@@ -199,17 +210,10 @@ def test_full_objects_after_a_list_page_build_what_a_full_build_builds(tmp_path:
     listing = tmp_path / "list_page.json"
     list_page_without_parts(page, listing)
 
-    full = tmp_path / "full.duckdb"
-    assert load(full, listing, page).returncode == 0
-    assert run_dbt(*BUILD, db=full, work=tmp_path / "full").returncode == 0
+    def starts_incomplete(db: Path) -> None:
+        assert query(db, "select count(*) from main.fct_conversations where is_incomplete") > [(0,)]
 
-    appended = tmp_path / "appended.duckdb"
-    assert load(appended, listing).returncode == 0
-    assert run_dbt(*BUILD, db=appended, work=tmp_path / "appended").returncode == 0
-    assert query(appended, "select count(*) from main.fct_conversations where is_incomplete") > [(0,)]
-    assert load(appended, page).returncode == 0
-    run = run_dbt(*BUILD, db=appended, work=tmp_path / "appended")
-    assert run.returncode == 0, run.stdout[-3000:]
+    full, appended = full_and_appended(tmp_path, listing, page, check_between=starts_incomplete)
 
     compared = (
         "int_conversations_completeness",
