@@ -15,6 +15,7 @@ import duckdb
 
 from intercom_sla.export_parquet import export_raw_tables
 
+from .database import DEFAULT_MEMORY_LIMIT
 from .errors import LoadError
 from .runner import load
 from .validation import TimestampWindow
@@ -74,9 +75,12 @@ def parse_args(argv: list[str] | None, prog: str | None = None) -> argparse.Name
     )
     parser.add_argument(
         "--memory-limit",
-        default=os.environ.get("DBT_DUCKDB_MEMORY_LIMIT", "4GB"),
+        default=os.environ.get("DBT_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
         type=memory_limit,
-        help="DuckDB memory limit; larger loads spill to disk (default: $DBT_DUCKDB_MEMORY_LIMIT or 4GB)",
+        help=(
+            "DuckDB memory limit; larger loads spill to disk"
+            f" (default: $DBT_DUCKDB_MEMORY_LIMIT or {DEFAULT_MEMORY_LIMIT})"
+        ),
     )
     parser.add_argument(
         "--columns",

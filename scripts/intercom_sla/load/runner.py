@@ -24,7 +24,7 @@ from .accounting import (
 )
 from .completeness import report_incomplete_conversations
 from .conversation_export import json_incoming_sql, json_key_present, malformed_json_error, missing_keys
-from .database import check_database_path, connect
+from .database import DEFAULT_MEMORY_LIMIT, check_database_path, connect
 from .errors import KNOWN_LAYOUTS, LoadError
 from .layouts import ExportFile, export_files, inspect_export
 from .message_csv import (
@@ -200,7 +200,7 @@ def load(
     db_path: Path,
     files: list[Path],
     assume_tz: str,
-    memory_limit: str = "4GB",
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
     column_mapping: Path | None = None,
     window: TimestampWindow | None = None,
 ) -> Counts:
