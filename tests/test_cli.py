@@ -74,6 +74,16 @@ def test_one_database_default_shared_by_every_subcommand(tmp_path: Path) -> None
     assert intercom_sla("status", env=env).stdout.startswith(str(tmp_path / "shared.duckdb"))
 
 
+def test_loader_and_dbt_default_to_one_memory_limit() -> None:
+    """The 4 GB peak at 5M conversations (docs/benchmark.md) holds only if both processes keep to it."""
+    from intercom_sla.load.database import DEFAULT_MEMORY_LIMIT
+
+    profile = (ROOT / "profiles.yml").read_text(encoding="utf-8")
+    assert f"env_var('DBT_DUCKDB_MEMORY_LIMIT', '{DEFAULT_MEMORY_LIMIT}')" in profile
+    shown = intercom_sla("load", "--help")
+    assert f"or {DEFAULT_MEMORY_LIMIT})" in " ".join(shown.stdout.split())
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
