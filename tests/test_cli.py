@@ -76,12 +76,22 @@ def test_one_database_default_shared_by_every_subcommand(tmp_path: Path) -> None
 
 def test_loader_and_dbt_default_to_one_memory_limit() -> None:
     """The 4 GB peak at 5M conversations (docs/benchmark.md) holds only if both processes keep to it."""
-    from intercom_sla.load.database import DEFAULT_MEMORY_LIMIT
+    from intercom_sla.memory_limit import DEFAULT_MEMORY_LIMIT
 
     profile = (ROOT / "profiles.yml").read_text(encoding="utf-8")
     assert f"env_var('DBT_DUCKDB_MEMORY_LIMIT', '{DEFAULT_MEMORY_LIMIT}')" in profile
     shown = intercom_sla("load", "--help")
     assert f"or {DEFAULT_MEMORY_LIMIT})" in " ".join(shown.stdout.split())
+
+
+def test_report_readers_keep_the_memory_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from intercom_sla.memory_limit import connect_read_only
+
+    database = tmp_path / "reader.duckdb"
+    duckdb.connect(str(database)).close()
+    monkeypatch.setenv("DBT_DUCKDB_MEMORY_LIMIT", "256MB")
+    with connect_read_only(database) as con:
+        assert con.execute("select current_setting('memory_limit')").fetchone() == ("244.1 MiB",)
 
 
 @pytest.mark.parametrize(

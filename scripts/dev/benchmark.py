@@ -367,7 +367,7 @@ def markdown(results: list[SizeResult]) -> str:
         " | week 13 appended vs full models | rerun with nothing new vs full models"
         " | API load vs CSV load | Airbyte load vs CSV load"
         " | models vs models without the reply ledger"
-        " | peak MiB (load / API load / Airbyte load / models / tests / floor) |",
+        " | peak MiB (load / API load / Airbyte load / models / tests / export / floor) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for result in results:
@@ -379,7 +379,7 @@ def markdown(results: list[SizeResult]) -> str:
         versus_pandas = ratio(steps["pandas loop"].seconds, pipeline) + " faster" if "pandas loop" in steps else "-"
         peaks = " / ".join(
             f"{steps[name].peak_mib:.0f}"
-            for name in ("load", "load (API)", "load (Airbyte)", "dbt models", "dbt tests", "floor query")
+            for name in ("load", "load (API)", "load (Airbyte)", "dbt models", "dbt tests", "export", "floor query")
         )
         lines.append(
             f"| {result.conversations:,} | {pipeline:.2f} | {startup:.2f} | {ratio(net, steps['floor query'].seconds)}"

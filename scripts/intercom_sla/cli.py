@@ -284,10 +284,11 @@ def status(db: Path | None) -> None:
     """
     database = database_path(db)
     require_database(database)
+    from intercom_sla.memory_limit import connect_read_only
     from intercom_sla.status import describe
 
     try:
-        with duckdb.connect(str(database), read_only=True) as con:
+        with connect_read_only(database) as con:
             click.echo(describe(con, database))
     except duckdb.Error as error:
         message = str(error).splitlines()[0]

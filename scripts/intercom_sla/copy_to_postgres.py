@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import psycopg2
 
+from intercom_sla.memory_limit import connect_read_only
 from intercom_sla.postgres_connection import default_dsn
 from intercom_sla.raw_tables import RAW_TABLES, raw_table_columns
 
@@ -50,7 +51,7 @@ def tables_in(con: duckdb.DuckDBPyConnection, schema: str) -> tuple[str, ...]:
 
 def copy_tables(duckdb_path: Path, dsn: str, schema: str, every_table: bool = False) -> dict[str, int]:
     copied = {}
-    with duckdb.connect(str(duckdb_path), read_only=True) as source, psycopg2.connect(dsn) as target:
+    with connect_read_only(duckdb_path) as source, psycopg2.connect(dsn) as target:
         source.execute("set TimeZone = 'UTC'")
         tables = tables_in(source, schema) if every_table else RAW_TABLES
         with target.cursor() as cursor, tempfile.TemporaryDirectory() as folder:

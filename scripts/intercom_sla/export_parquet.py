@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from intercom_sla.memory_limit import connect_read_only
 from intercom_sla.raw_tables import RAW_TABLES, raw_table_columns
 
 log = logging.getLogger("export_parquet")
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.db}: no such database; run scripts/load.py first", file=sys.stderr)
         return 2
     try:
-        with duckdb.connect(str(args.db), read_only=True) as con:
+        with connect_read_only(args.db) as con:
             written = export_raw_tables(con, args.out, args.schema)
     except (duckdb.Error, OSError) as error:
         print(f"error: {str(error).strip().splitlines()[0]}", file=sys.stderr)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from intercom_sla.memory_limit import connect_read_only
 from intercom_sla.report_files import ReportPathError, database_problem, report_folder, write_atomically
 
 
@@ -276,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         report_folder(args.out)
-        with duckdb.connect(str(args.db), read_only=True) as con:
+        with connect_read_only(args.db) as con:
             built = con.execute(
                 "select count(*) from duckdb_tables() where schema_name = $schema and table_name = 'mart_sla_summary'",
                 {"schema": args.schema},

@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
+from intercom_sla.memory_limit import connect_read_only
 from intercom_sla.report_files import ReportPathError, database_problem, write_atomically
 
 MET, BREACHED, NEUTRAL, LINE = "#2e7d32", "#c62828", "#90a4ae", "#1565c0"
@@ -364,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.db}: no such database; run the loader and `dbt build` first", file=sys.stderr)
         return 2
     try:
-        with duckdb.connect(str(args.db), read_only=True) as con:
+        with connect_read_only(args.db) as con:
             page = render(con, "main")
     except duckdb.Error as error:
         print(f"error: {args.db}: {database_problem(error)}", file=sys.stderr)

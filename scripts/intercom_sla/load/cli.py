@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import re
 import sys
 import zoneinfo
@@ -14,8 +13,8 @@ from pathlib import Path
 import duckdb
 
 from intercom_sla.export_parquet import export_raw_tables
+from intercom_sla.memory_limit import DEFAULT_MEMORY_LIMIT, configured_memory_limit, connect_read_only
 
-from .database import DEFAULT_MEMORY_LIMIT
 from .errors import LoadError
 from .runner import load
 from .validation import TimestampWindow
@@ -75,7 +74,7 @@ def parse_args(argv: list[str] | None, prog: str | None = None) -> argparse.Name
     )
     parser.add_argument(
         "--memory-limit",
-        default=os.environ.get("DBT_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
+        default=configured_memory_limit(),
         type=memory_limit,
         help=(
             "DuckDB memory limit; larger loads spill to disk"
@@ -138,7 +137,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         print(f"{counts.rejected} record(s) rejected: see raw.load_rejects in {args.db}", file=sys.stderr)
     if args.to_parquet:
         try:
-            with duckdb.connect(str(args.db), read_only=True) as con:
+            with connect_read_only(args.db) as con:
                 export_raw_tables(con, args.to_parquet)
         except (duckdb.Error, OSError) as error:
             print(f"error: loaded, but writing Parquet to {args.to_parquet} failed: {error}", file=sys.stderr)

@@ -34,11 +34,6 @@ def check_database_path(db_path: Path) -> None:
         raise LoadError(f"{db_path}: the folder {db_path.parent} does not exist")
 
 
-# DuckDB's limit covers its buffers; Python, dbt and DuckDB's allocations outside the buffer pool add
-# about 0.5 GB, so 3.2GB keeps a whole load or build of 5M conversations under 4 GB (docs/benchmark.md)
-DEFAULT_MEMORY_LIMIT = "3.2GB"
-
-
 def connect(db_path: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
     check_database_path(db_path)
     try:

@@ -12,6 +12,8 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
+from intercom_sla.memory_limit import DEFAULT_MEMORY_LIMIT
+
 from . import connector_streams, intercom_api
 from .accounting import (
     DELETE_REPLACED_CONVERSATIONS_SQL,
@@ -24,7 +26,7 @@ from .accounting import (
 )
 from .completeness import report_incomplete_conversations
 from .conversation_export import json_incoming_sql, json_key_present, malformed_json_error, missing_keys
-from .database import DEFAULT_MEMORY_LIMIT, check_database_path, connect
+from .database import check_database_path, connect
 from .errors import KNOWN_LAYOUTS, LoadError
 from .layouts import ExportFile, export_files, inspect_export
 from .message_csv import (
