@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+from intercom_sla.memory_limit import configured_memory_limit
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -349,7 +350,7 @@ def markdown(results: list[SizeResult]) -> str:
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, Python {platform.python_version()}"
         f" ({platform.machine()}). Made by `make benchmark` (scripts/dev/benchmark.py); every step is its own process",
         "on a fresh DuckDB file. Seconds are wall clock; memory is that process's peak RSS in MiB",
-        "(DuckDB's memory limit is the project's default, 3.2GB, unless $DBT_DUCKDB_MEMORY_LIMIT is set).",
+        f"(DuckDB's memory limit: {configured_memory_limit()}).",
         "",
         "| conversations | rows | CSV MB | " + " | ".join(f"{name} s" for name in step_names) + " |",
         "|---:|---:|---:|" + "---:|" * len(step_names),
