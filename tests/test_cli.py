@@ -75,7 +75,7 @@ def test_one_database_default_shared_by_every_subcommand(tmp_path: Path) -> None
 
 
 def test_loader_and_dbt_default_to_one_memory_limit() -> None:
-    """The 4 GB peak at 5M conversations (docs/benchmark.md) holds only if both processes keep to it."""
+    """A limit set for a machine (docs/operations.md) holds only if both processes keep to it."""
     from intercom_sla.memory_limit import DEFAULT_MEMORY_LIMIT
 
     profile = (ROOT / "profiles.yml").read_text(encoding="utf-8")
