@@ -63,9 +63,9 @@ class Message:
         return self.sender == ADMIN and self.is_visible
 
     @property
-    def is_silent_close(self) -> bool:
-        """A close nobody can read, by anyone but a bot (SPEC §7)."""
-        return self.part == "close" and self.sender != BOT and not self.is_visible
+    def is_close_without_reply(self) -> bool:
+        """A close that is not a teammate's reply, whoever closes: a close ends a wait (SPEC §7)."""
+        return self.part == "close" and not self.is_visible_reply and not self.is_customer_message
 
     @property
     def is_bot_answer(self) -> bool:
@@ -140,6 +140,9 @@ def replay(messages: list[Message], clock_start: datetime) -> dict:
             state = "open"
         if before != "closed" and state == "closed":
             closes.append(at)
+        elif before == "closed" and event == "close":  # a reopen the data does not show
+            closes.append(at)
+            reopens += 1
         if before == "closed" and state != "closed":
             reopens += 1
         previous_at = last_event_at = at
@@ -149,7 +152,7 @@ def replay(messages: list[Message], clock_start: datetime) -> dict:
         "closes": closes,
         "reopens": reopens,
         "open_seconds_to_last_event": open_seconds,
-        "last_event_at": last_event_at,
+        "last_event_at": last_event_at or clock_start,
     }
 
 
@@ -219,7 +222,11 @@ def expected_fact(
         clock_start = started or (conv[0].created_at if conv else None)
         replayed = replay(conv, clock_start) if conv else None
         resolved_at = open_seconds = None
-        if replayed and replayed["has_state_events"]:
+        # a source that records state events (a part type on its rows) shows every close, unless the
+        # conversation export says closed where no part does
+        records_state_events = any((m.part_type or "").strip() for m in conv)
+        export_closed = bool(export) and (export.state or ("closed" if export.resolved_at else None)) == "closed"
+        if replayed and (replayed["has_state_events"] or (records_state_events and not export_closed)):
             source, state, reopens = "state_events", replayed["state"], replayed["reopens"]
             resolution_start = clock_start
             resolved_at = replayed["closes"][-1] if state == "closed" else None
@@ -227,7 +234,8 @@ def expected_fact(
             if state == "open":
                 open_seconds += (data_as_of - replayed["last_event_at"]).total_seconds()
         elif export:
-            source, reopens, resolution_start = "conversation_export", export.reopen_count, export.started_at
+            source, resolution_start = "conversation_export", export.started_at
+            reopens = export.reopen_count if export.reopen_count is not None or not records_state_events else 0
             state = export.state or ("closed" if export.resolved_at else None)
             resolved_at = export.resolved_at if state == "closed" else None
         else:
@@ -290,7 +298,7 @@ def conversation_waits(conv: list[Message]) -> list[dict]:
             running.update(ended_by="replied", ended_at=message.created_at, replied_at=message.created_at)
             running["responder_id"] = clean(message.author_id)
             running = None
-        elif message.is_silent_close and after_start and not any(t > running["started_at"] for t in reply_times):
+        elif message.is_close_without_reply and after_start and not any(t > running["started_at"] for t in reply_times):
             running.update(ended_by="closed", ended_at=message.created_at)
             running = None
         elif message.is_customer_message:

@@ -149,3 +149,76 @@
 {% macro spark__add_seconds(timestamp_ts, seconds) -%}
     timestamp_micros(unix_micros({{ timestamp_ts }}) + cast(round(({{ seconds }}) * 1000000) as bigint))
 {%- endmacro %}
+
+
+{#- A timestamptz from text a connector wrote: ISO 8601 with an offset or `Z` read at that offset, ISO
+    without one read as UTC, unix epoch seconds as epochs; blank is null. Anything else stops the query
+    with `what` (table and column) and the value in the message. -#}
+{% macro timestamp_from_text(text, what) -%}
+    {%- set trimmed = 'trim(' ~ text ~ ')' -%}
+    {%- set iso = "'^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?$'" -%}
+    {%- set iso_with_offset = "'^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'" -%}
+    case
+        when {{ trimmed }} = '' then null
+        when {{ regexp_like(trimmed, "'^[0-9]+([.][0-9]+)?$'") }}
+            then {{ epoch_text_to_timestamp(trimmed) }}
+        when {{ regexp_like(trimmed, iso_with_offset) }}
+            then {{ offset_text_to_timestamp(trimmed) }}
+        when {{ regexp_like(trimmed, iso) }}
+            then {{ local_to_utc('cast(' ~ trimmed ~ ' as ' ~ dbt.type_timestamp() ~ ')', "'UTC'") }}
+        else {{ timestamp_query_error(
+            "'intercom_sla: " ~ what ~ " holds ''' || " ~ text ~ " || ''', which is not an ISO 8601 timestamp or epoch seconds'"
+        ) }}
+    end
+{%- endmacro %}
+
+
+{#- Whether text matches a regular expression. -#}
+{% macro regexp_like(text, pattern) -%}
+    {{ return(adapter.dispatch('regexp_like', 'intercom_sla')(text, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regexp_like(text, pattern) -%}
+    ({{ text }} ~ {{ pattern }})
+{%- endmacro %}
+
+{% macro duckdb__regexp_like(text, pattern) -%}
+    regexp_matches({{ text }}, {{ pattern }})
+{%- endmacro %}
+
+{% macro spark__regexp_like(text, pattern) -%}
+    ({{ text }} rlike {{ pattern }})
+{%- endmacro %}
+
+
+{#- A timestamptz from ISO 8601 text that carries its offset or `Z`. -#}
+{% macro offset_text_to_timestamp(text) -%}
+    {{ return(adapter.dispatch('offset_text_to_timestamp', 'intercom_sla')(text)) }}
+{%- endmacro %}
+
+{% macro default__offset_text_to_timestamp(text) -%}
+    cast({{ text }} as timestamptz)
+{%- endmacro %}
+
+{% macro spark__offset_text_to_timestamp(text) -%}
+    cast({{ text }} as timestamp)
+{%- endmacro %}
+
+
+{#- A timestamp-typed expression that stops the query with `message` (a text expression) when it is
+    evaluated: the engine's own error function, or a cast that fails with the message in its text. -#}
+{% macro timestamp_query_error(message) -%}
+    {{ return(adapter.dispatch('timestamp_query_error', 'intercom_sla')(message)) }}
+{%- endmacro %}
+
+{% macro default__timestamp_query_error(message) -%}
+    to_timestamp(cast({{ message }} as integer))
+{%- endmacro %}
+
+{% macro duckdb__timestamp_query_error(message) -%}
+    cast(error({{ message }}) as timestamptz)
+{%- endmacro %}
+
+{% macro spark__timestamp_query_error(message) -%}
+    cast(raise_error({{ message }}) as timestamp)
+{%- endmacro %}

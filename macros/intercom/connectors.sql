@@ -6,6 +6,55 @@
 {%- endmacro %}
 
 
+{#- The columns of a connector's table as the warehouse reports them (name lower-cased -> column); empty
+    while dbt parses. -#}
+{% macro connector_columns(relation) -%}
+    {%- set columns = {} -%}
+    {%- if execute -%}
+        {%- for column in adapter.get_columns_in_relation(relation) -%}
+            {%- do columns.update({column.name | lower: column}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(columns) }}
+{%- endmacro %}
+
+
+{#- A column every rule needs (SPEC §1 D: ids, created_at, part_type, author type): the column, or one
+    error naming the table and the column when the connector did not write it. -#}
+{% macro required_column(relation, column) -%}
+    {%- set columns = connector_columns(relation) -%}
+    {%- if execute and column | lower not in columns -%}
+        {{ exceptions.raise_compiler_error(
+            "intercom_sla: the table " ~ relation ~ " has no column " ~ column
+            ~ ", which the SLA rules need (SPEC §1 D); re-enable it in the connector or sync it again") }}
+    {%- endif -%}
+    {{ column }}
+{%- endmacro %}
+
+
+{#- A timestamp column of a connector's table as a timestamptz, whatever type the connector wrote it in
+    (SPEC §1, §1 D): a timestamp as UTC, a number as epoch seconds, text as timestamp_from_text reads it
+    (an unreadable value stops the build naming the table, the column and the value); null where this
+    connector version does not write the column, unless it is required. -#}
+{% macro connector_timestamp(relation, column, required=false) -%}
+    {%- set found = connector_columns(relation).get(column | lower) -%}
+    {%- set data_type = (found.dtype if found is not none else '') | lower -%}
+    {%- if required -%}
+        {%- do required_column(relation, column) -%}
+    {%- endif -%}
+    {%- if execute and found is none -%}
+        {{ connector_utc_timestamp('null') }}
+    {%- elif 'char' in data_type or 'text' in data_type or 'string' in data_type -%}
+        {{ timestamp_from_text(column, relation.identifier ~ '.' ~ column) }}
+    {%- elif 'int' in data_type or 'double' in data_type or 'float' in data_type or 'numeric' in data_type
+        or 'decimal' in data_type or 'real' in data_type -%}
+        {{ epoch_text_to_timestamp(column) }}
+    {%- else -%}
+        {{ connector_utc_timestamp(column) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- The latest version of each record of a connector's table that keeps every version (Fivetran's
     history mode, Airbyte's append syncs): one row per `key`, the first in `newest_first` order. -#}
 {% macro latest_versions(relation, key, newest_first) -%}
@@ -91,10 +140,10 @@
 
 
 {#- A connector's opening messages and parts staged as the loader's messages (the columns of
-    stg_intercom__messages). Both relations carry message_id, conversation_id, author_type, part_type,
+    stg_intercom__messages), each named by the table it came from. Both relations carry message_id, conversation_id, author_type, part_type,
     body, created_at and synced_at (timestamptz), author_id, assigned_to_type, assigned_to_id,
     current_admin_id, current_team_id, priority and intercom_record (`source` or `part`). -#}
-{% macro connector_messages(opening_messages, parts, source_file) -%}
+{% macro connector_messages(opening_messages, parts, opening_source_file, part_source_file) -%}
     {%- set columns = [
         'message_id', 'conversation_id', 'author_type', 'part_type', 'body', 'created_at', 'synced_at',
         'author_id', 'assigned_to_type', 'assigned_to_id', 'current_admin_id', 'current_team_id', 'priority',
@@ -138,7 +187,10 @@
         nullif(trim(author_id), '') as author_id,
         replayed_team_id as team_id,
         intercom_record,
-        '{{ source_file }}' as source_file,
+        true as records_state_events,
+        case
+            when intercom_record = 'source' then '{{ opening_source_file }}' else '{{ part_source_file }}'
+        end as source_file,
         cast(null as {{ dbt.type_bigint() }}) as source_line,
         synced_at as loaded_at
     from owned

@@ -6,7 +6,11 @@
     where conversation_id in (
         select conversation_id
         from {{ relation }}
-        where coalesce({{ loaded_column }} > (select max(messages_loaded_through) from {{ this }}), true)
+        where {{ loaded_after(
+            loaded_column,
+            '(select max(messages_loaded_through) from ' ~ this ~ ')',
+            staged=relation.identifier.startswith('stg_')
+        ) }}
     )
     {%- endif %}
 {%- endmacro %}
@@ -24,11 +28,11 @@
     where conversation_id in (
         select conversation_id
         from {{ intercom_staged('messages') }}
-        where coalesce(loaded_at > (select max(loaded_through) from {{ this }}), true)
+        where {{ loaded_after('loaded_at', '(select max(loaded_through) from ' ~ this ~ ')') }}
         union all
         select conversation_id
         from {{ intercom_staged('conversations') }}
-        where coalesce(loaded_at > (select max(loaded_through) from {{ this }}), true)
+        where {{ loaded_after('loaded_at', '(select max(loaded_through) from ' ~ this ~ ')') }}
         {%- if moves_with_as_of %}
         union all
         select conversation_id
@@ -66,12 +70,72 @@
 
 
 {#- The high-water mark of the models above: the latest loaded_at of any staged message or
-    conversation row when the row was built. -#}
+    conversation row, when every table this model is built from was built in this same dbt invocation.
+    A build that leaves one of them out (--select, --exclude) reads it as it was, so the rows loaded since
+    it last ran are not in this model yet: the mark stays null on the rows this run writes, and the next
+    run redoes them. -#}
 {% macro loaded_through() -%}
+    {%- if built_from_this_invocation() -%}
     greatest(
         (select max(loaded_at) from {{ intercom_staged('messages') }}),
         (select max(loaded_at) from {{ intercom_staged('conversations') }})
     )
+    {%- else -%}
+    cast(null as {{ dbt.type_timestamp() }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- Whether every model and seed this model is built from, at any depth, is selected in this dbt
+    invocation (views are read as they are now, so they do not count). -#}
+{% macro built_from_this_invocation() -%}
+    {%- if not execute or model is not mapping or model.get('resource_type') != 'model' -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set pending = model.depends_on.nodes | list -%}
+    {%- set visited = [] -%}
+    {%- for _ in range(graph.nodes | length) if pending -%}
+        {%- set unique_id = pending.pop() -%}
+        {%- set node = graph.nodes.get(unique_id) -%}
+        {%- if node is not none and unique_id not in visited -%}
+            {%- do visited.append(unique_id) -%}
+            {%- if node.resource_type in ('model', 'seed') and node.config.materialized != 'view'
+                and unique_id not in selected_resources -%}
+                {{ return(false) }}
+            {%- endif -%}
+            {%- do pending.extend(node.depends_on.nodes if node.depends_on is defined else []) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+
+{#- Rows loaded after `mark`. A connector's sync job can land staged rows stamped before the last
+    build's mark (the job started before the build ran): on connector sources a staged row's mark is
+    moved back by the look-back window (var `connector_sync_lookback_hours`) so those rows are picked
+    up. An intermediate model's per-row marks are the build's own and need none. -#}
+{% macro loaded_after(loaded_column, mark, staged=true) -%}
+    {%- if intercom_source() == 'loader' or not staged -%}
+    coalesce({{ loaded_column }} > {{ mark }}, true)
+    {%- else -%}
+    coalesce({{ loaded_column }} > {{ add_seconds(mark, -3600 * var('connector_sync_lookback_hours', 24)) }}, true)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- A post-hook of every incremental model: a conversation deleted since the last run (SPEC §1 D) has no
+    staged row left to redo it with, so its rows are removed here, as a full build would not have them.
+    The staged list is named beside the model rather than ref'd: a hook's ref would make every
+    incremental model depend on it (it exists: the model's first build came after it). -#}
+{% macro forget_deleted_conversations() -%}
+    {%- if is_incremental() %}
+    delete from {{ this }}
+    where conversation_id in (
+        select conversation_id
+        from {{ this.incorporate(path={'identifier': intercom_staged_name('conversations_excluded')}) }}
+        where reason = 'deleted'
+    )
+    {%- endif %}
 {%- endmacro %}
 
 

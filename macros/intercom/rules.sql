@@ -72,9 +72,10 @@
 {%- endmacro %}
 
 
-{#- SPEC §7: a close nobody can read (no body), by anyone but a bot; it ends a wait no reply ends. -#}
-{% macro is_silent_close() -%}
-    (part_type = 'close' and sender_type <> 'bot' and not {{ is_visible_part() }})
+{#- SPEC §7: a close that is not a teammate's reply, whoever closes (a teammate without a body, a bot or
+    a workflow); it ends a wait that no reply ends. -#}
+{% macro is_close_without_reply() -%}
+    (part_type = 'close' and not {{ is_visible_reply() }} and not {{ is_customer_message() }})
 {%- endmacro %}
 
 

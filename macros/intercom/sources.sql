@@ -15,23 +15,32 @@
     feeds it: the staging models of each source produce the same columns, so nothing downstream knows
     the source. -#}
 {% macro intercom_staged(thing) -%}
-    {%- set prefix = {'loader': 'stg_intercom__', 'fivetran': 'stg_fivetran__', 'airbyte': 'stg_airbyte__'} -%}
-    {{ return(ref(prefix[intercom_source()] ~ thing)) }}
+    {{ return(ref(intercom_staged_name(thing))) }}
 {%- endmacro %}
 
 
-{#- A column of a connector's table, or a typed null where this connector version does not write it
-    (connectors add columns over time: `_fivetran_active`, `_fivetran_deleted`). -#}
+{#- The name of that staging model for this source. -#}
+{% macro intercom_staged_name(thing) -%}
+    {%- set prefix = {'loader': 'stg_intercom__', 'fivetran': 'stg_fivetran__', 'airbyte': 'stg_airbyte__'} -%}
+    {{ return(prefix[intercom_source()] ~ thing) }}
+{%- endmacro %}
+
+
+{#- A column of a connector's table, or a typed null where this connector version or the team's column
+    blocking leaves it out (SPEC §1 D: every column the rules can do without). -#}
 {% macro column_or_null(relation, column, data_type) -%}
-    {%- set names = [] -%}
-    {%- if execute -%}
-        {%- for existing in adapter.get_columns_in_relation(relation) -%}
-            {%- do names.append(existing.name | lower) -%}
-        {%- endfor -%}
-    {%- endif -%}
-    {%- if column | lower in names -%}
+    {%- if not execute or column | lower in connector_columns(relation) -%}
         {{ column }}
     {%- else -%}
         cast(null as {{ data_type }})
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- Whether a table exists in the warehouse (a raw table an older loader did not write yet). -#}
+{% macro relation_exists(relation) -%}
+    {%- if not execute -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {{ return(adapter.get_relation(relation.database, relation.schema, relation.identifier) is not none) }}
 {%- endmacro %}

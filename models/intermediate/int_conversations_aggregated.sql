@@ -14,7 +14,8 @@ messages as (
         export_first_response_at,
         priority,
         assignee_id,
-        team_id
+        team_id,
+        records_state_events
     from {{ intercom_staged('messages') }}
     {{ only_conversations_loaded_since_last_run(intercom_staged('messages'), 'loaded_at') }}
 
@@ -76,6 +77,7 @@ conversations as (
         {{ value_at_first('team_id', 'message_sequence', 'is_admin_reply') }} as first_reply_team_id,
         {{ last_non_null_by('team_id', 'message_sequence') }} as last_team_id,
         {{ first_non_null_by('priority', 'message_sequence') }} as first_priority,
+        max(case when records_state_events then 1 else 0 end) = 1 as records_state_events,
         greatest(max(created_at), max(export_first_response_at)) as latest_timestamp
     from replies_flagged
     group by conversation_id
@@ -94,6 +96,7 @@ final as (
         computed_first_response_at,
         export_first_response_at,
         first_priority,
+        records_state_events,
         latest_timestamp,
         coalesce(export_first_response_at, computed_first_response_at) as first_response_at,
         case

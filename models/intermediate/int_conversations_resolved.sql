@@ -11,6 +11,7 @@ message_conversations as (
         conversation_id,
         started_at,
         first_message_at,
+        records_state_events,
         latest_timestamp
     from {{ ref('int_conversations_statistics_applied') }}
 
@@ -37,6 +38,7 @@ event_resolutions as (
         first_closed_at,
         last_closed_at,
         reopen_count,
+        unrecorded_reopen_count,
         open_seconds_to_last_event,
         last_event_at
     from {{ ref('int_conversations_resolved_from_events') }}
@@ -50,7 +52,9 @@ export_conversations as (
         started_at,
         resolved_at,
         state,
-        reopen_count
+        reopen_count,
+        updated_at,
+        coalesce(state, case when resolved_at is not null then 'closed' end) = 'closed' as says_closed
     from {{ intercom_staged('conversations') }}
 
 ),
@@ -63,6 +67,31 @@ conversation_ids as (
 
 ),
 
+precedence as (
+
+    -- a source that records state events (SPEC §4) shows every close and reopen: its conversations are
+    -- resolved from the events even when none is a state change, unless the conversation export says
+    -- closed where no part does
+    select
+        conversation_ids.conversation_id,
+        statistics.conversation_id is not null as from_statistics,
+        coalesce(
+            event_resolutions.has_state_events
+            or (message_conversations.records_state_events and not coalesce(export_conversations.says_closed, false)),
+            false
+        ) as from_state_events
+    from conversation_ids
+    left join message_conversations
+        on conversation_ids.conversation_id = message_conversations.conversation_id
+    left join event_resolutions
+        on conversation_ids.conversation_id = event_resolutions.conversation_id
+    left join export_conversations
+        on conversation_ids.conversation_id = export_conversations.conversation_id
+    left join statistics
+        on conversation_ids.conversation_id = statistics.conversation_id
+
+),
+
 sourced as (
 
     select
@@ -70,30 +99,37 @@ sourced as (
         message_conversations.latest_timestamp,
         export_conversations.started_at as export_started_at,
         export_conversations.resolved_at as export_resolved_at,
-        event_resolutions.open_seconds_to_last_event,
-        event_resolutions.last_event_at,
+        export_conversations.updated_at as export_updated_at,
+        coalesce(event_resolutions.open_seconds_to_last_event, 0) as open_seconds_to_last_event,
+        coalesce(
+            event_resolutions.last_event_at,
+            message_conversations.started_at,
+            message_conversations.first_message_at
+        ) as last_event_at,
+        case when precedence.from_state_events then coalesce(event_resolutions.unrecorded_reopen_count, 0) end
+            as unrecorded_reopen_count,
         case
-            when statistics.conversation_id is not null then statistics.intercom_first_close_at
+            when precedence.from_statistics then statistics.intercom_first_close_at
             else event_resolutions.first_closed_at
         end as first_closed_at,
         case
-            when statistics.conversation_id is not null then statistics.intercom_last_close_at
+            when precedence.from_statistics then statistics.intercom_last_close_at
             else event_resolutions.last_closed_at
         end as last_closed_at,
         case
-            when statistics.conversation_id is not null then 'intercom_statistics'
-            when event_resolutions.has_state_events then 'state_events'
+            when precedence.from_statistics then 'intercom_statistics'
+            when precedence.from_state_events then 'state_events'
             when export_conversations.conversation_id is not null then 'conversation_export'
         end as resolution_source,
         case
-            when statistics.conversation_id is not null or event_resolutions.has_state_events
+            when precedence.from_statistics or precedence.from_state_events
                 then coalesce(message_conversations.started_at, message_conversations.first_message_at)
             when export_conversations.conversation_id is not null then export_conversations.started_at
             else coalesce(message_conversations.started_at, message_conversations.first_message_at)
         end as resolution_started_at,
         case
-            when statistics.conversation_id is not null then export_conversations.state
-            when event_resolutions.has_state_events then event_resolutions.final_state
+            when precedence.from_statistics then export_conversations.state
+            when precedence.from_state_events then coalesce(event_resolutions.final_state, 'open')
             when export_conversations.conversation_id is not null
                 then coalesce(
                     export_conversations.state,
@@ -103,11 +139,14 @@ sourced as (
             else 'open'
         end as state,
         case
-            when statistics.conversation_id is not null then statistics.intercom_count_reopens
-            when event_resolutions.has_state_events then event_resolutions.reopen_count
+            when precedence.from_statistics then statistics.intercom_count_reopens
+            when precedence.from_state_events then coalesce(event_resolutions.reopen_count, 0)
+            when message_conversations.records_state_events then coalesce(export_conversations.reopen_count, 0)
             else export_conversations.reopen_count
         end as reopen_count
     from conversation_ids
+    inner join precedence
+        on conversation_ids.conversation_id = precedence.conversation_id
     left join message_conversations
         on conversation_ids.conversation_id = message_conversations.conversation_id
     left join event_resolutions
@@ -121,13 +160,15 @@ sourced as (
 
 as_of as (
 
-    -- the latest timestamp loaded from any export
+    -- the latest timestamp the data carries (SPEC §1): any message or part, any conversation's
+    -- start, resolution or updated_at
     select
         *,
         greatest(
             max(latest_timestamp) over (),
             max(export_started_at) over (),
-            max(export_resolved_at) over ()
+            max(export_resolved_at) over (),
+            max(export_updated_at) over ()
         ) as data_as_of
     from sourced
 
@@ -175,6 +216,7 @@ final as (
         resolution_seconds,
         open_seconds,
         reopen_count,
+        unrecorded_reopen_count,
         data_as_of,
         case
             when is_resolved and resolved_at is null then 'closed_without_resolved_at'

@@ -29,8 +29,12 @@ conversation_spans as (
         {{ last_non_null_by('state_after', 'event_sequence') }} as final_state,
         max(event_at) as last_event_at,
         min(case when state_after = 'closed' and state_before <> 'closed' then event_at end) as first_closed_at,
-        max(case when state_after = 'closed' and state_before <> 'closed' then event_at end) as last_closed_at,
-        {{ count_where("state_before = 'closed' and state_after <> 'closed'") }} as reopen_count,
+        -- a close while already closed stands for a reopen the data does not show (SPEC §4): it moves
+        -- the last close and counts as a reopen, with no open time for the interval nobody saw
+        max(case when event_type = 'close' then event_at end) as last_closed_at,
+        {{ count_where("state_before = 'closed' and (state_after <> 'closed' or event_type = 'close')") }}
+            as reopen_count,
+        {{ count_where("state_before = 'closed' and event_type = 'close'") }} as unrecorded_reopen_count,
         -- open before the first event, and between each event that leaves it open and the next one
         {{ seconds_between('min(clock_started_at)', 'min(event_at)') }}
         + coalesce(sum(case
@@ -52,6 +56,7 @@ final as (
         first_closed_at,
         last_closed_at,
         reopen_count,
+        unrecorded_reopen_count,
         open_seconds_to_last_event,
         last_event_at,
         messages_loaded_through

@@ -16,6 +16,7 @@ aggregated as (
         first_response_source,
         assignee_id,
         team_id,
+        records_state_events,
         latest_timestamp
     from {{ ref('int_conversations_aggregated') }}
     {{ only_conversations_to_refresh() }}
@@ -64,6 +65,7 @@ final as (
         message_count,
         assignee_id,
         team_id,
+        records_state_events,
         latest_timestamp,
         is_incomplete,
         loaded_through,

@@ -45,7 +45,7 @@ flagged as (
         author_id,
         case when {{ is_customer_message() }} then 1 else 0 end as is_customer_message,
         case when {{ is_visible_reply() }} then 1 else 0 end as is_visible_reply,
-        case when {{ is_silent_close() }} then 1 else 0 end as is_silent_close,
+        case when {{ is_close_without_reply() }} then 1 else 0 end as is_close_without_reply,
         case when {{ is_bot_answer() }} then 1 else 0 end as is_bot_answer
     from messages
 
@@ -57,13 +57,13 @@ seconds_grouped as (
         conversation_id,
         created_at,
         max(is_visible_reply) as has_reply,
-        max(is_silent_close) as has_silent_close,
+        max(is_close_without_reply) as has_close_without_reply,
         sum(is_customer_message) as customer_message_count,
         min(case when is_visible_reply = 1 then message_key end) as first_reply_key,
-        min(case when is_silent_close = 1 then message_key end) as first_silent_close_key,
+        min(case when is_close_without_reply = 1 then message_key end) as first_close_without_reply_key,
         {{ value_at_first('author_id', 'message_key', 'is_visible_reply = 1') }} as first_reply_author_id
     from flagged
-    where is_customer_message = 1 or is_visible_reply = 1 or is_silent_close = 1
+    where is_customer_message = 1 or is_visible_reply = 1 or is_close_without_reply = 1
     group by conversation_id, created_at
 
 ),
@@ -75,7 +75,7 @@ seconds_ended as (
         *,
         case
             when has_reply = 1 then 1
-            when has_silent_close = 1 and (last_reply_at is null or created_at > last_reply_at) then 1
+            when has_close_without_reply = 1 and (last_reply_at is null or created_at > last_reply_at) then 1
             else 0
         end as has_wait_end
     from (
@@ -93,7 +93,7 @@ seconds_keyed as (
         *,
         case
             when has_reply = 1 then first_reply_key
-            when has_wait_end = 1 then first_silent_close_key
+            when has_wait_end = 1 then first_close_without_reply_key
         end as first_end_key
     from seconds_ended
 

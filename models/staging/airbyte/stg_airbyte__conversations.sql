@@ -1,41 +1,29 @@
--- Airbyte's Intercom conversations staged as the loader's conversations (SPEC §1 D): the latest
--- synced version of each conversation object with Intercom's own figures (`statistics`, the SLA
--- applied, the current assignee and team), as the loader keeps them for Intercom API objects.
+-- Airbyte's Intercom conversations staged as the loader's conversations (SPEC §1 D): the current
+-- synced version of each conversation object not deleted by a CDC sync, with Intercom's own figures
+-- (`statistics`, the SLA applied, the current assignee and team), as the loader keeps them for
+-- Intercom API objects.
 with
 
-conversation_records as (
+current_conversations as (
 
-    select
-        id,
-        updated_at,
-        created_at,
-        state,
-        priority,
-        admin_assignee_id,
-        team_assignee_id,
-        source,
-        contacts,
-        tags,
-        statistics,
-        sla_applied,
-        _airbyte_extracted_at
-    from {{ source('airbyte_intercom', 'conversations') }}
+    {{ airbyte_current_conversations() }}
 
 ),
 
 latest_conversations as (
 
-    -- every synced version is kept; the latest one is the conversation
-    {{ latest_versions('conversation_records', 'id', 'updated_at desc, _airbyte_extracted_at desc') }}
+    select *
+    from current_conversations
+    where not is_gone
 
 ),
 
 final as (
 
     select
-        cast(id as {{ dbt.type_string() }}) as conversation_id,
+        conversation_id,
         {{ json_path_text('contacts', ['contacts', '0', 'id']) }} as user_id,
-        {{ epoch_text_to_timestamp('created_at') }} as started_at,
+        created_at as started_at,
         -- used only when no part carries the close: Intercom's own last close
         case
             when state = 'closed'
@@ -47,9 +35,10 @@ final as (
         cast(null as {{ dbt.type_bigint() }}) as message_count,
         cast({{ json_path_text('statistics', ['count_reopens']) }} as {{ dbt.type_bigint() }}) as reopen_count,
         nullif(trim(priority), '') as priority,
+        updated_at,
         'airbyte: conversations' as source_file,
         cast(null as {{ dbt.type_bigint() }}) as source_line,
-        {{ connector_utc_timestamp('_airbyte_extracted_at') }} as loaded_at,
+        synced_at as loaded_at,
         {{ epoch_text_to_timestamp(json_path_text('statistics', ['first_contact_reply_at'])) }}
             as intercom_first_contact_reply_at,
         {{ epoch_text_to_timestamp(json_path_text('statistics', ['first_admin_reply_at'])) }}
@@ -62,8 +51,8 @@ final as (
             as intercom_count_conversation_parts,
         cast(0 as {{ dbt.type_bigint() }}) as intercom_parts_in_export,
         cast(null as {{ dbt.type_bigint() }}) as intercom_parts_total_count,
-        cast(admin_assignee_id as {{ dbt.type_string() }}) as intercom_admin_assignee_id,
-        cast(team_assignee_id as {{ dbt.type_string() }}) as intercom_team_assignee_id,
+        admin_assignee_id as intercom_admin_assignee_id,
+        team_assignee_id as intercom_team_assignee_id,
         {{ json_path_text('sla_applied', ['sla_name']) }} as intercom_sla_name,
         lower({{ json_path_text('sla_applied', ['sla_status']) }}) as intercom_sla_status
     from latest_conversations

@@ -1,64 +1,32 @@
 -- Airbyte's Intercom tables staged as the loader's messages (SPEC §1 D): the opening message from
--- each conversation's `source`, and the latest version of every part in conversation_parts, each with
--- the assignee and team in effect at it, replayed from the assignment parts as the loader does for
--- Intercom API objects.
-with
+-- each current conversation's `source`, and the current version of every part in conversation_parts
+-- (deleted records and parts of conversations not synced left out, as stg_airbyte__conversations_excluded
+-- counts them), each with
 
-conversation_records as (
+current_conversations as (
 
-    select
-        id,
-        updated_at,
-        created_at,
-        priority,
-        admin_assignee_id,
-        team_assignee_id,
-        source,
-        _airbyte_extracted_at
-    from {{ source('airbyte_intercom', 'conversations') }}
+    {{ airbyte_current_conversations() }}
 
 ),
 
-part_records as (
+current_parts as (
 
-    select
-        id,
-        updated_at,
-        conversation_id,
-        created_at,
-        part_type,
-        body,
-        author,
-        assigned_to,
-        _airbyte_extracted_at
-    from {{ source('airbyte_intercom', 'conversation_parts') }}
-
-),
-
-latest_conversations as (
-
-    -- append syncs keep every version of a conversation; the latest one is the conversation
-    {{ latest_versions('conversation_records', 'id', 'updated_at desc, _airbyte_extracted_at desc') }}
-
-),
-
-latest_parts as (
-
-    {{ latest_versions('part_records', 'id', 'updated_at desc, _airbyte_extracted_at desc') }}
+    {{ airbyte_current_parts() }}
 
 ),
 
 conversations as (
 
     select
+        conversation_id,
+        created_at,
+        synced_at,
         priority,
         source,
-        cast(id as {{ dbt.type_string() }}) as conversation_id,
-        {{ epoch_text_to_timestamp('created_at') }} as created_at,
-        {{ connector_utc_timestamp('_airbyte_extracted_at') }} as synced_at,
-        cast(admin_assignee_id as {{ dbt.type_string() }}) as current_admin_id,
-        cast(team_assignee_id as {{ dbt.type_string() }}) as current_team_id
-    from latest_conversations
+        admin_assignee_id as current_admin_id,
+        team_assignee_id as current_team_id
+    from current_conversations
+    where not is_gone
 
 ),
 
@@ -89,26 +57,29 @@ parts as (
         conversations.conversation_id,
         conversations.current_admin_id,
         conversations.current_team_id,
-        latest_parts.part_type,
-        latest_parts.body,
+        current_parts.part_type,
+        current_parts.body,
+        current_parts.created_at,
+        current_parts.synced_at,
+        current_parts.part_id as message_id,
         'part' as intercom_record,
-        cast(latest_parts.id as {{ dbt.type_string() }}) as message_id,
         cast(null as {{ dbt.type_string() }}) as priority,
-        {{ epoch_text_to_timestamp('latest_parts.created_at') }} as created_at,
-        {{ connector_utc_timestamp('latest_parts._airbyte_extracted_at') }} as synced_at,
-        {{ json_path_text('latest_parts.author', ['type']) }} as author_type,
-        {{ json_path_text('latest_parts.author', ['id']) }} as author_id,
-        {{ json_path_text('latest_parts.assigned_to', ['type']) }} as assigned_to_type,
-        {{ json_path_text('latest_parts.assigned_to', ['id']) }} as assigned_to_id
-    from latest_parts
+        {{ json_path_text('current_parts.author', ['type']) }} as author_type,
+        {{ json_path_text('current_parts.author', ['id']) }} as author_id,
+        {{ json_path_text('current_parts.assigned_to', ['type']) }} as assigned_to_type,
+        {{ json_path_text('current_parts.assigned_to', ['id']) }} as assigned_to_id
+    from current_parts
     inner join conversations
-        on cast(latest_parts.conversation_id as {{ dbt.type_string() }}) = conversations.conversation_id
+        on current_parts.conversation_id = conversations.conversation_id
+    where not current_parts.is_gone
 
 ),
 
 final as (
 
-    {{ connector_messages('opening_messages', 'parts', 'airbyte: conversation_parts') }}
+    {{ connector_messages(
+        'opening_messages', 'parts', 'airbyte: conversations', 'airbyte: conversation_parts'
+    ) }}
 
 )
 

@@ -14,10 +14,19 @@ source as (
         reopen_count,
         priority,
         _extra_columns,
+        _version_at,
         _source_file,
         _source_line,
         _loaded_at
     from {{ source('intercom', 'conversations') }}
+
+),
+
+deleted as (
+
+    select conversation_id
+    from {{ ref('stg_intercom__conversations_excluded') }}
+    where reason = 'deleted'
 
 ),
 
@@ -28,6 +37,7 @@ renamed as (
         resolved_at,
         message_count,
         reopen_count,
+        _version_at as updated_at,
         _source_file as source_file,
         _source_line as source_line,
         _loaded_at as loaded_at,
@@ -51,6 +61,8 @@ renamed as (
         {{ intercom_figure('sla_name', 'text') }} as intercom_sla_name,
         lower({{ intercom_figure('sla_status', 'text') }}) as intercom_sla_status
     from source
+    -- a conversation Intercom deleted leaves every mart (SPEC §1 D)
+    where trim(conversation_id) not in (select deleted.conversation_id from deleted)
 
 )
 

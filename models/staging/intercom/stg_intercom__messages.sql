@@ -25,6 +25,14 @@ source as (
 
 ),
 
+deleted as (
+
+    select conversation_id
+    from {{ ref('stg_intercom__conversations_excluded') }}
+    where reason = 'deleted'
+
+),
+
 renamed as (
 
     select
@@ -42,10 +50,17 @@ renamed as (
         nullif(trim(author_id), '') as author_id,
         nullif(trim(team_id), '') as team_id,
         {{ json_text('_extra_columns', 'intercom_record') }} as intercom_record,
+        -- API objects, streams and exports with a part type record every state change (SPEC §4)
+        (
+            nullif(trim(part_type), '') is not null
+            or {{ json_text('_extra_columns', 'intercom_record') }} is not null
+        ) as records_state_events,
         _source_file as source_file,
         _source_line as source_line,
         _loaded_at as loaded_at
     from source
+    -- a conversation Intercom deleted leaves every mart (SPEC §1 D)
+    where trim(conversation_id) not in (select deleted.conversation_id from deleted)
 
 )
 
