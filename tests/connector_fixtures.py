@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -28,12 +29,51 @@ def utc(epoch: int | None) -> datetime | None:
     return None if epoch is None else datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None)
 
 
-def fivetran_tables(db: Path, schema: str) -> None:
+@dataclass(frozen=True)
+class SyncQuirks:
+    """What real syncs leave in a warehouse beyond the plain tables (SPEC §1 D), each off by default."""
+
+    history_mode: bool = False  # `_fivetran_active` on every row; a conversation whose rows are all inactive
+    soft_deletes: bool = False  # `_fivetran_deleted` / `_ab_cdc_deleted_at` on a deleted conversation's row
+    text_timestamps: bool = False  # timestamps written as ISO text at a +05:00 offset
+    orphan_part: bool = False  # a part whose conversation the conversation table does not hold
+    dropped_columns: tuple[str, ...] = ()  # optional columns a connector version or column blocking leaves out
+
+
+DELETED_ID = "9001"
+ORPHAN_CONVERSATION_ID = "9002"
+
+
+def with_deleted_copy(listed: list[dict], quirks: SyncQuirks) -> list[dict]:
+    """The conversations, plus a copy of the first under DELETED_ID when the quirks delete one."""
+    if not (quirks.history_mode or quirks.soft_deletes):
+        return listed
+    first = listed[0]
+    parts = first["conversation_parts"]["conversation_parts"]
+    copied_parts = [{**part, "id": f"9{part['id']}"} for part in parts]
+    copy = {
+        **first,
+        "id": DELETED_ID,
+        "conversation_parts": {**first["conversation_parts"], "conversation_parts": copied_parts},
+    }
+    return [*listed, copy]
+
+
+def rendered_time(value: datetime | None, quirks: SyncQuirks) -> datetime | str | None:
+    """A naive UTC timestamp as the connector writes it: as is, or as text at +05:00."""
+    if value is None or not quirks.text_timestamps:
+        return value
+    return value.replace(tzinfo=UTC).astimezone(timezone(timedelta(hours=5))).isoformat()
+
+
+def fivetran_tables(db: Path, schema: str, quirks: SyncQuirks = SyncQuirks()) -> None:
     """The API conversations rendered as Fivetran's Intercom tables in history mode, with an older
-    version of a conversation, of a part and of a tag set, and a deleted tag, that must not count."""
+    version of a conversation, of a part and of a tag set, and a deleted tag, that must not count;
+    `quirks` adds what real syncs leave (SPEC §1 D)."""
     synced = datetime(2026, 3, 9, 6, 0)
     history, part_rows, tag_rows, tag_names = [], [], [], {}
-    for conversation in conversations():
+    for conversation in with_deleted_copy(conversations(), quirks):
+        deleted = conversation["id"] == DELETED_ID
         source, created = conversation["source"], conversation["created_at"]
         updated = conversation.get("updated_at") or created
         version = {
@@ -53,8 +93,13 @@ def fivetran_tables(db: Path, schema: str) -> None:
             "sla_name": (conversation.get("sla_applied") or {}).get("sla_name"),
             "sla_status": (conversation.get("sla_applied") or {}).get("sla_status"),
         }
-        # an older version: still open and unprioritised; the latest updated_at wins
-        history += [version, {**version, "updated_at": utc(created), "state": "open", "priority": None}]
+        older = {**version, "updated_at": utc(created), "state": "open", "priority": None}
+        if quirks.history_mode:
+            version, older = {**version, "_fivetran_active": not deleted}, {**older, "_fivetran_active": False}
+        if quirks.soft_deletes:
+            version, older = {**version, "_fivetran_deleted": deleted}, {**older, "_fivetran_deleted": False}
+        # an older version: still open and unprioritised; the latest updated_at (or the active row) wins
+        history += [version, older]
         for part in (conversation.get("conversation_parts") or {}).get("conversation_parts", []):
             assigned = part.get("assigned_to") or {}
             row = {
@@ -70,8 +115,11 @@ def fivetran_tables(db: Path, schema: str) -> None:
                 "created_at": utc(part["created_at"]),
                 "part_type": part["part_type"],
             }
+            earlier = {**row, "updated_at": utc(part["created_at"] - 60), "_fivetran_synced": synced}
+            if quirks.history_mode:
+                row, earlier = {**row, "_fivetran_active": not deleted}, {**earlier, "_fivetran_active": False}
             # an earlier version of the part, before an edit: it must not count twice
-            part_rows += [row, {**row, "updated_at": utc(part["created_at"] - 60), "_fivetran_synced": synced}]
+            part_rows += [row, earlier]
         for tag in (conversation.get("tags") or {}).get("tags", []):
             tag_names[tag["id"]] = tag["name"]
             tag_rows.append(
@@ -91,6 +139,9 @@ def fivetran_tables(db: Path, schema: str) -> None:
                 }
             )
     tag_names["99"] = "removed-later"
+    if quirks.orphan_part:
+        orphan = {**part_rows[0], "id": 99001, "conversation_id": int(ORPHAN_CONVERSATION_ID)}
+        part_rows.append(orphan)
     tables = {
         "conversation_history": history,
         "conversation_part_history": part_rows,
@@ -101,17 +152,29 @@ def fivetran_tables(db: Path, schema: str) -> None:
     with duckdb.connect(str(db)) as con:
         con.execute(f"create schema {schema}")
         for name, rows in tables.items():
-            columns = list(dict.fromkeys(key for row in rows for key in row))
+            columns = [
+                column
+                for column in dict.fromkeys(key for row in rows for key in row)
+                if column not in quirks.dropped_columns
+            ]
+            timestamp_type = "varchar" if quirks.text_timestamps else "timestamp"
             types = {
                 column: "bigint"
                 if column in ("id", "conversation_id") and name != "tag"
-                else "timestamp"
+                else timestamp_type
                 if column.endswith(("_at", "_synced"))
                 else "boolean"
-                if column.startswith("_fivetran_deleted")
+                if column.startswith(("_fivetran_deleted", "_fivetran_active"))
                 else "varchar"
                 for column in columns
             }
+            rows = [
+                {
+                    key: rendered_time(value, quirks) if isinstance(value, datetime) else value
+                    for key, value in row.items()
+                }
+                for row in rows
+            ]
             con.execute(f"create table {schema}.{name} ({', '.join(f'{c} {types[c]}' for c in columns)})")
             con.executemany(
                 f"insert into {schema}.{name} values ({', '.join('?' for _ in columns)})",
@@ -119,12 +182,14 @@ def fivetran_tables(db: Path, schema: str) -> None:
             )
 
 
-def airbyte_tables(db: Path, schema: str) -> None:
+def airbyte_tables(db: Path, schema: str, quirks: SyncQuirks = SyncQuirks()) -> None:
     """The API conversations rendered as the typed tables Airbyte writes for the two streams, with an
-    older synced version of each conversation (append mode) that must not count."""
+    older synced version of each conversation (append mode) that must not count; `quirks` adds what
+    real syncs leave (SPEC §1 D; history mode is Fivetran's and means nothing here)."""
     extracted = datetime(2026, 3, 9, 6, 0, tzinfo=UTC)
     conversation_rows, part_rows = [], []
-    for conversation in conversations():
+    for conversation in with_deleted_copy(conversations(), quirks):
+        deleted = conversation["id"] == DELETED_ID
         row = {
             "id": conversation["id"],
             "updated_at": conversation.get("updated_at") or conversation["created_at"],
@@ -141,6 +206,9 @@ def airbyte_tables(db: Path, schema: str) -> None:
             "_airbyte_extracted_at": extracted,
         }
         older = {**row, "updated_at": row["updated_at"] - 600, "state": "open", "priority": None}
+        if quirks.soft_deletes:
+            row = {**row, "_ab_cdc_deleted_at": extracted if deleted else None}
+            older = {**older, "_ab_cdc_deleted_at": None}
         conversation_rows += [older, row]
         for part in (conversation.get("conversation_parts") or {}).get("conversation_parts", []):
             part_rows.append(
@@ -157,12 +225,32 @@ def airbyte_tables(db: Path, schema: str) -> None:
                     "_airbyte_extracted_at": extracted,
                 }
             )
-    types = {"updated_at": "bigint", "created_at": "bigint", "_airbyte_extracted_at": "timestamptz"}
+    if quirks.orphan_part:
+        part_rows.append({**part_rows[0], "id": "99001", "conversation_id": ORPHAN_CONVERSATION_ID})
+    epoch_type = "varchar" if quirks.text_timestamps else "bigint"
+    types = {
+        "updated_at": epoch_type,
+        "created_at": epoch_type,
+        "_airbyte_extracted_at": "timestamptz",
+        "_ab_cdc_deleted_at": "timestamptz",
+    }
     json_columns = ("source", "contacts", "tags", "statistics", "sla_applied", "author", "assigned_to")
     with duckdb.connect(str(db)) as con:
         con.execute(f"create schema {schema}")
         for name, rows in (("conversations", conversation_rows), ("conversation_parts", part_rows)):
-            columns = list(rows[0])
+            columns = [column for column in rows[-1] if column not in quirks.dropped_columns]
+            if quirks.text_timestamps:
+                rows = [
+                    {
+                        **row,
+                        **{
+                            key: rendered_time(utc(row[key]), quirks)
+                            for key in ("created_at", "updated_at")
+                            if row.get(key) is not None
+                        },
+                    }
+                    for row in rows
+                ]
             definition = ", ".join(
                 f"{column} {'json' if column in json_columns else types.get(column, 'varchar')}" for column in columns
             )

@@ -7,9 +7,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import assert_every_record_accounted_for, load, query, run_dbt
-from connector_fixtures import API_PAGE, airbyte_tables, conversations, fivetran_tables
+from connector_fixtures import (
+    API_PAGE,
+    DELETED_ID,
+    ORPHAN_CONVERSATION_ID,
+    SyncQuirks,
+    airbyte_tables,
+    conversations,
+    fivetran_tables,
+)
+from test_cli import intercom_sla
 
 FACT_COLUMNS = (
     "conversation_id, started_at, first_response_at, response_minutes, sla_status, priority, assignee_id, team_id,"
@@ -183,10 +193,9 @@ def test_fivetran_tables_read_where_they_are_give_the_api_fact(
         "build", "--vars", "{intercom_source: fivetran, intercom_schema: intercom_fivetran}", db=db, work=tmp_path
     )
     assert build.returncode == 0, build.stdout[-3000:]
-    # Fivetran keeps no statistics.count_reopens: without a state event the reopen count is unknown
-    reopens = FACT_COLUMNS.split(", ").index("reopen_count")
-    expected = [row if row[-1] == "state_events" else (*row[:reopens], None, *row[reopens + 1 :]) for row in api_fact]
-    assert query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id") == expected
+    # Fivetran's parts record every state event, so a conversation never closed has reopen_count 0 as
+    # the API objects give it (SPEC §4), not null
+    assert query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id") == api_fact
     assert waits(db) == api_waits
     # the loader's raw tables were never needed
     assert query(db, "select count(*) from information_schema.schemata where schema_name = 'raw'") == [(0,)]
@@ -203,3 +212,110 @@ def test_airbyte_tables_read_where_they_are_give_the_api_fact(
     assert build.returncode == 0, build.stdout[-3000:]
     assert query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id") == api_fact
     assert waits(db) == api_waits
+
+
+CONNECTOR_TABLES = {"fivetran": fivetran_tables, "airbyte": airbyte_tables}
+
+
+def build_connector(tmp_path: Path, connector: str, quirks: SyncQuirks) -> tuple[Path, str]:
+    db = tmp_path / "warehouse.duckdb"
+    CONNECTOR_TABLES[connector](db, f"intercom_{connector}", quirks)
+    build = run_dbt(
+        "build",
+        "--vars",
+        f"{{intercom_source: {connector}, intercom_schema: intercom_{connector}}}",
+        db=db,
+        work=tmp_path,
+    )
+    return db, build.stdout
+
+
+@pytest.mark.parametrize("connector", ["fivetran", "airbyte"])
+@pytest.mark.parametrize(
+    "quirks",
+    [
+        SyncQuirks(history_mode=True),
+        SyncQuirks(soft_deletes=True),
+        SyncQuirks(text_timestamps=True),
+        SyncQuirks(history_mode=True, soft_deletes=True, text_timestamps=True),
+    ],
+    ids=["history_mode", "soft_deletes", "text_timestamps_at_an_offset", "all_at_once"],
+)
+def test_connector_tables_as_real_syncs_leave_them_give_the_api_fact(
+    tmp_path: Path, connector: str, quirks: SyncQuirks, api_fact: list[tuple], api_waits: list[tuple]
+) -> None:
+    """SPEC §1 D: deleted conversations (no active row, or a deleted current row) leave every mart and
+    are listed; timestamps written as text keep their offset; the rest is the API objects' fact."""
+    if connector == "airbyte" and quirks == SyncQuirks(history_mode=True):
+        pytest.skip("history mode is Fivetran's")
+    db, log = build_connector(tmp_path, connector, quirks)
+    assert "Completed successfully" in log, log[-3000:]
+    assert query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id") == api_fact
+    assert waits(db) == api_waits
+    deleted = query(db, "select conversation_id from main.mart_conversation_data_quality where issue = 'deleted'")
+    assert deleted == (
+        [(DELETED_ID,)] if (quirks.history_mode and connector == "fivetran") or quirks.soft_deletes else []
+    )
+
+
+@pytest.mark.parametrize("connector", ["fivetran", "airbyte"])
+def test_a_part_whose_conversation_was_never_synced_is_counted_and_warned_about(tmp_path: Path, connector: str) -> None:
+    db, log = build_connector(tmp_path, connector, SyncQuirks(orphan_part=True))
+    assert "Completed with 1 warning" in log and "assert_no_parts_without_their_conversation" in log, log[-3000:]
+    listed = query(
+        db,
+        "select conversation_id, affected_count, conversations_with_issue from main.mart_conversation_data_quality"
+        " where issue = 'orphan_parts'",
+    )
+    assert listed == [(ORPHAN_CONVERSATION_ID, 1, 1)]
+    status = intercom_sla("status", "--db", db)
+    assert "files loaded: none (built from a connector's tables)" in status.stdout, status.stdout
+    assert "conversations with parts but no conversation row (parts left out): 1" in status.stdout
+    assert query(
+        db, f"select count(*) from main.fct_conversations where conversation_id = '{ORPHAN_CONVERSATION_ID}'"
+    ) == [(0,)]
+
+
+OPTIONAL_COLUMNS = {
+    "fivetran": ("sla_name", "sla_status", "priority", "first_contact_reply_created_at", "_fivetran_synced"),
+    "airbyte": ("priority", "statistics", "sla_applied", "contacts", "updated_at"),
+}
+
+
+@pytest.mark.parametrize("connector", ["fivetran", "airbyte"])
+def test_optional_columns_a_connector_leaves_out_are_read_as_null(tmp_path: Path, connector: str) -> None:
+    db, log = build_connector(tmp_path, connector, SyncQuirks(dropped_columns=OPTIONAL_COLUMNS[connector]))
+    assert "Completed successfully" in log, log[-3000:]
+    priorities = query(db, "select distinct priority from main.fct_conversations")
+    assert priorities == [("normal",)]
+    assert query(db, "select count(*) from main.fct_conversations") == [(len(conversations()),)]
+
+
+@pytest.mark.parametrize(("connector", "column"), [("fivetran", "part_type"), ("airbyte", "author")])
+def test_a_required_column_left_out_stops_the_build_naming_table_and_column(
+    tmp_path: Path, connector: str, column: str
+) -> None:
+    _db, log = build_connector(tmp_path, connector, SyncQuirks(dropped_columns=(column,)))
+    assert f"has no column {column}" in log, log[-3000:]
+    assert "Binder Error" not in log
+
+
+@pytest.mark.parametrize("connector", ["fivetran", "airbyte"])
+def test_a_timestamp_that_is_not_one_stops_the_build_naming_table_column_and_value(
+    tmp_path: Path, connector: str
+) -> None:
+    db = tmp_path / "warehouse.duckdb"
+    CONNECTOR_TABLES[connector](db, f"intercom_{connector}", SyncQuirks(text_timestamps=True))
+    table = "conversation_part_history" if connector == "fivetran" else "conversation_parts"
+    with duckdb.connect(str(db)) as con:
+        first_part = f"(select min(id) from intercom_{connector}.{table})"
+        con.execute(f"update intercom_{connector}.{table} set created_at = 'yesterday' where id = {first_part}")
+    build = run_dbt(
+        "build",
+        "--vars",
+        f"{{intercom_source: {connector}, intercom_schema: intercom_{connector}}}",
+        db=db,
+        work=tmp_path,
+    )
+    assert build.returncode == 1
+    assert f"{table}.created_at holds 'yesterday'" in build.stdout, build.stdout[-3000:]

@@ -155,7 +155,8 @@ def test_resolution_summary(built: dict) -> None:
     assert summary["total_closed"] == 5
     assert summary["median_hours"] == 6.5
     assert summary["p95_hours"] == pytest.approx(12 + 1 / 60 + 0.8 * (26 - 12 - 1 / 60), abs=1e-4)
-    assert summary["pct_within_24h"] == 0.8
+    assert summary["within_24h_share"] == 0.8
+    assert "pct_within_24h" not in summary
     # messages: c-1001 4 comments loaded; c-1002 9 and c-1003 3 from the export; p-001 4; p-002 6
     assert summary["avg_messages"] == 5.2
     assert (summary["resolution_breaches"], summary["resolution_breach_rate_pct"]) == (1, 20.0)

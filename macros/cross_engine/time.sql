@@ -206,19 +206,39 @@
 
 
 {#- A timestamp-typed expression that stops the query with `message` (a text expression) when it is
-    evaluated: the engine's own error function, or a cast that fails with the message in its text. -#}
+    evaluated (query_error). -#}
 {% macro timestamp_query_error(message) -%}
     {{ return(adapter.dispatch('timestamp_query_error', 'intercom_sla')(message)) }}
 {%- endmacro %}
 
 {% macro default__timestamp_query_error(message) -%}
-    to_timestamp(cast({{ message }} as integer))
+    to_timestamp({{ query_error(message) }})
 {%- endmacro %}
 
 {% macro duckdb__timestamp_query_error(message) -%}
-    cast(error({{ message }}) as timestamptz)
+    cast({{ query_error(message) }} as timestamptz)
 {%- endmacro %}
 
 {% macro spark__timestamp_query_error(message) -%}
-    cast(raise_error({{ message }}) as timestamp)
+    cast({{ query_error(message) }} as timestamp)
+{%- endmacro %}
+
+
+{#- An expression that stops the query with `message` (a text expression) when it is evaluated, so the
+    message reaches the user as the error: the engine's own error function, or (PostgreSQL) a cast
+    that fails quoting it. -#}
+{% macro query_error(message) -%}
+    {{ return(adapter.dispatch('query_error', 'intercom_sla')(message)) }}
+{%- endmacro %}
+
+{% macro default__query_error(message) -%}
+    cast({{ message }} as integer)
+{%- endmacro %}
+
+{% macro duckdb__query_error(message) -%}
+    error({{ message }})
+{%- endmacro %}
+
+{% macro spark__query_error(message) -%}
+    raise_error({{ message }})
 {%- endmacro %}

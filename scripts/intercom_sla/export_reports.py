@@ -158,20 +158,12 @@ def sla_summary(con: duckdb.DuckDBPyConnection, schema: str) -> dict:
     }
 
 
-# The marts name a 0-1 share `_share` and a 0-100 rate `_pct`; the report files keep SPEC §4's names.
-REPORT_KEYS = {"within_24h_share": "pct_within_24h"}
-
-
-def report_keys(row: dict) -> dict:
-    return {REPORT_KEYS.get(key, key): value for key, value in row.items()}
-
-
 def resolution_summary(con: duckdb.DuckDBPyConnection, schema: str) -> dict:
-    summary = report_keys(json_ready(single_row(con, schema, "mart_resolution_summary"), places=4))
+    summary = json_ready(single_row(con, schema, "mart_resolution_summary"), places=4)
 
     def breakdown(mart: str, key: str) -> list[dict]:
         rows = records(con, f"select * from {schema}.{mart} order by {key}")
-        return [report_keys(json_ready(row, 4)) for row in rows]
+        return [json_ready(row, 4) for row in rows]
 
     return {
         **summary,
@@ -229,7 +221,7 @@ def headline(sla: dict, resolution: dict, next_reply: dict, written: dict[str, i
         for entry in sla["top_5_assignees_by_breach_rate"][:3]
     )
     by_priority = ", ".join(f"{name} {count}" for name, count in sla["breaches_by_priority"].items())
-    within_24h = resolution["pct_within_24h"]
+    within_24h = resolution["within_24h_share"]
     lines = [
         f"First-response SLA, data as of {sla['data_as_of']}",
         f"  conversations in scope  {sla['total_conversations']}"

@@ -15,9 +15,24 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
 
 
 def describe(con: duckdb.DuckDBPyConnection, database: Path) -> str:
-    if not table_exists(con, "raw", "load_files"):
+    loaded = table_exists(con, "raw", "load_files")
+    built = table_exists(con, "main", "fct_conversations")
+    if not loaded and not built:
         return f"{database}: nothing loaded yet (intercom-sla load EXPORT...)"
-    lines = [f"{database}"]
+    lines = [
+        f"{database}",
+        *(loaded_files(con) if loaded else ["files loaded: none (built from a connector's tables)"]),
+    ]
+    if built:
+        lines += built_marts(con)
+    else:
+        (incomplete,) = con.execute(INCOMPLETE_SQL).fetchone()
+        lines.append(f"incomplete conversations: {incomplete or 'none'}")
+        lines.append("marts: not built yet (intercom-sla build)")
+    return "\n".join(lines)
+
+
+def loaded_files(con: duckdb.DuckDBPyConnection) -> list[str]:
     files = con.execute(
         """
         select _source_file, any_value(export_kind), count(*) as loads, sum(records_read), sum(records_loaded),
@@ -27,7 +42,7 @@ def describe(con: duckdb.DuckDBPyConnection, database: Path) -> str:
         order by max(_loaded_at), _source_file
         """
     ).fetchall()
-    lines.append(f"files loaded: {len(files)}")
+    lines = [f"files loaded: {len(files)}"]
     for name, kind, loads, read, loaded, superseded, duplicates, rejected, last in files:
         lines.append(
             f"  {name} ({kind}; {loads} load(s), last {last:%Y-%m-%d %H:%M} UTC): read {read}, loaded {loaded},"
@@ -40,19 +55,28 @@ def describe(con: duckdb.DuckDBPyConnection, database: Path) -> str:
     lines.append(f"stored: {messages} messages, {conversations} conversation rows, {rejects} rejects")
     if rejects:
         lines.append("  see them: select _source_file, _source_line, reason from raw.load_rejects")
-    (as_of,) = con.execute(
-        "select greatest((select max(created_at) from raw.messages), (select max(started_at) from raw.conversations))"
-    ).fetchone()
-    lines.append(f"data as of: {as_of:%Y-%m-%d %H:%M} UTC" if as_of else "data as of: no timestamps loaded")
-    (incomplete,) = con.execute(INCOMPLETE_SQL).fetchone()
-    lines.append(
-        f"incomplete conversations: {incomplete} (Intercom holds parts not loaded; figures from its statistics)"
-        if incomplete
-        else "incomplete conversations: none"
-    )
-    if table_exists(con, "main", "fct_conversations"):
-        (built,) = con.execute("select count(*) from main.fct_conversations").fetchone()
-        lines.append(f"marts: built, {built} conversations in fct_conversations")
-    else:
-        lines.append("marts: not built yet (intercom-sla build)")
-    return "\n".join(lines)
+    return lines
+
+
+DATA_QUALITY_ISSUES = {
+    "deleted": "deleted in Intercom or by the connector (left out of every mart)",
+    "orphan_parts": "with parts but no conversation row (parts left out)",
+    "incomplete": "incomplete (Intercom holds parts not loaded; figures from its statistics)",
+    "unrecorded_reopen": "closed while already closed (a reopen the data does not show)",
+}
+
+
+def built_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """What the marts were built from: the as-of time and the data-quality counts the marts use."""
+    conversations, as_of = con.execute("select count(*), max(data_as_of) from main.fct_conversations").fetchone()
+    lines = [f"data as of: {as_of:%Y-%m-%d %H:%M} UTC" if as_of else "data as of: no timestamps"]
+    if table_exists(con, "main", "mart_conversation_data_quality"):
+        counts = dict(
+            con.execute("select issue, count(*) from main.mart_conversation_data_quality group by issue").fetchall()
+        )
+        for issue, meaning in DATA_QUALITY_ISSUES.items():
+            lines.append(f"conversations {meaning}: {counts.get(issue, 0)}")
+        if counts:
+            lines.append("  see them: select * from main.mart_conversation_data_quality")
+    lines.append(f"marts: built, {conversations} conversations in fct_conversations")
+    return lines

@@ -1,7 +1,9 @@
 -- Airbyte's Intercom tables staged as the loader's messages (SPEC §1 D): the opening message from
 -- each current conversation's `source`, and the current version of every part in conversation_parts
--- (deleted records and parts of conversations not synced left out, as stg_airbyte__conversations_excluded
--- counts them), each with
+-- (deleted records and parts of conversations not synced are left out, as
+-- stg_airbyte__conversations_excluded counts them), each with the assignee and team in effect at it,
+-- replayed from the assignment parts.
+with
 
 current_conversations as (
 

@@ -62,7 +62,11 @@ renamed as (
         lower({{ intercom_figure('sla_status', 'text') }}) as intercom_sla_status
     from source
     -- a conversation Intercom deleted leaves every mart (SPEC §1 D)
-    where trim(conversation_id) not in (select deleted.conversation_id from deleted)
+    where not exists (
+        select 1
+        from deleted
+        where deleted.conversation_id = trim(source.conversation_id)
+    )
 
 )
 

@@ -3,25 +3,21 @@
 -- model lists them. A database loaded before the loader kept this table reads an empty list.
 with
 
-{% if relation_exists(source('intercom', 'deleted_conversations')) -%}
 deleted as (
 
-    select
-        conversation_id,
-        _source_file
-    from {{ source('intercom', 'deleted_conversations') }}
+    {% if relation_exists(source('intercom', 'deleted_conversations')) -%}
+        select
+            conversation_id,
+            _source_file
+        from {{ source('intercom', 'deleted_conversations') }}
+    {%- else -%}
+        select
+            cast(null as {{ dbt.type_string() }}) as conversation_id,
+            cast(null as {{ dbt.type_string() }}) as _source_file
+        where false
+    {%- endif %}
 
 ),
-{%- else -%}
-deleted as (
-
-    select
-        cast(null as {{ dbt.type_string() }}) as conversation_id,
-        cast(null as {{ dbt.type_string() }}) as _source_file
-    where false
-
-),
-{%- endif %}
 
 final as (
 

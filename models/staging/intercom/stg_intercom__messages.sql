@@ -60,7 +60,11 @@ renamed as (
         _loaded_at as loaded_at
     from source
     -- a conversation Intercom deleted leaves every mart (SPEC §1 D)
-    where trim(conversation_id) not in (select deleted.conversation_id from deleted)
+    where not exists (
+        select 1
+        from deleted
+        where deleted.conversation_id = trim(source.conversation_id)
+    )
 
 )
 

@@ -10,19 +10,21 @@ from .accounting import scalar
 
 log = logging.getLogger("load")
 
+# The rule of int_conversations_completeness, read off the raw tables before any build: the statistics
+# count, else the part list's own total_count, against the parts (not opening messages) loaded.
 INCOMPLETE_SQL = """
 with expected as (
     select
         trim(conversation_id) as conversation_id,
-        cast(_extra_columns ->> 'intercom_count_conversation_parts' as bigint) as parts_expected
+        cast(coalesce(
+            _extra_columns ->> 'intercom_count_conversation_parts', _extra_columns ->> 'intercom_parts_total_count'
+        ) as bigint) as parts_expected
     from raw.conversations
-    where _extra_columns ->> 'intercom_count_conversation_parts' is not null
 ),
 loaded as (
     select trim(conversation_id) as conversation_id, count(*) as parts_loaded
     from raw.messages
-    where trim(conversation_id) in (select conversation_id from expected)
-        and not starts_with(_record_key, 'source:')
+    where _extra_columns ->> 'intercom_record' = 'part'
     group by all
 )
 select count(*)
