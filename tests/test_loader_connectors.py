@@ -215,6 +215,7 @@ def test_airbyte_tables_read_where_they_are_give_the_api_fact(
 
 
 CONNECTOR_TABLES = {"fivetran": fivetran_tables, "airbyte": airbyte_tables}
+BUILD_WITHOUT_TESTS = ("build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
 
 
 def build_connector(tmp_path: Path, connector: str, quirks: SyncQuirks) -> tuple[Path, str]:
@@ -319,3 +320,49 @@ def test_a_timestamp_that_is_not_one_stops_the_build_naming_table_column_and_val
     )
     assert build.returncode == 1
     assert f"{table}.created_at holds 'yesterday'" in build.stdout, build.stdout[-3000:]
+
+
+LATE_ROW_TABLES = {
+    "fivetran": ("conversation_part_history", "_fivetran_synced"),
+    "airbyte": ("conversation_parts", "_airbyte_extracted_at"),
+}
+
+
+@pytest.mark.parametrize("connector", ["fivetran", "airbyte"])
+def test_a_row_synced_late_with_an_older_sync_time_is_picked_up(tmp_path: Path, connector: str) -> None:
+    """A sync job that started before the last build lands a part after it, stamped before the build's
+    high-water mark: the next incremental build still takes it in (the connector look-back window)."""
+    db = tmp_path / "warehouse.duckdb"
+    CONNECTOR_TABLES[connector](db, f"intercom_{connector}")
+    schema = f"intercom_{connector}"
+    table, synced = LATE_ROW_TABLES[connector]
+    with duckdb.connect(str(db)) as con:
+        late = con.execute(f"select * from {schema}.{table} order by created_at desc limit 1").fetchall()
+        con.execute(f"delete from {schema}.{table} where id = ?", [late[0][0]])
+    variables = f"{{intercom_source: {connector}, intercom_schema: {schema}}}"
+    assert run_dbt(*BUILD_WITHOUT_TESTS, "--vars", variables, db=db, work=tmp_path).returncode == 0
+    with duckdb.connect(str(db)) as con:
+        columns = [row[0] for row in con.execute(f"describe {schema}.{table}").fetchall()]
+        row = dict(zip(columns, late[0], strict=True))
+        row[synced] = con.execute(f"select min({synced}) from {schema}.{table}").fetchone()[0]
+        con.execute(f"insert into {schema}.{table} values ({', '.join('?' for _ in columns)})", list(row.values()))
+    assert run_dbt(*BUILD_WITHOUT_TESTS, "--vars", variables, db=db, work=tmp_path).returncode == 0
+    incremental = query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id")
+    assert run_dbt(*BUILD_WITHOUT_TESTS, "--vars", variables, "--full-refresh", db=db, work=tmp_path).returncode == 0
+    assert incremental == query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id")
+
+
+def test_an_implausible_connector_timestamp_stops_the_build_saying_where_and_how_to_widen(tmp_path: Path) -> None:
+    db = tmp_path / "warehouse.duckdb"
+    fivetran_tables(db, "intercom_fivetran")
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "update intercom_fivetran.conversation_history set created_at = '1970-01-02 00:00:00' where id = 2003"
+        )
+    build = run_dbt(
+        "build", "--vars", "{intercom_source: fivetran, intercom_schema: intercom_fivetran}", db=db, work=tmp_path
+    )
+    assert build.returncode == 1
+    message = next(line for line in build.stdout.splitlines() if "stg_fivetran__conversations.started_at" in line)
+    assert "1 row(s)" in message and "plausible window" in message, message
+    assert "conversation_id 2003: 1970-01-02 00:00:00" in message and "earliest_plausible_timestamp" in message

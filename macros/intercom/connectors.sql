@@ -69,18 +69,19 @@
 {%- endmacro %}
 
 
-{#- Whether an Intercom body holds anything to read beyond HTML tags, `&nbsp;` and white space
-    (the loader's rule for the `body` of an export); null when the body is null. -#}
+{#- Whether an Intercom body holds anything to read beyond HTML tags, `&nbsp;` and white space; a null
+    body holds nothing. The loader applies the same rule to the bodies it does not keep
+    (load/validation.py has_text_sql); tests/test_body_rule.py holds the two to the same answers. -#}
 {% macro body_has_text(column) -%}
     {{ return(adapter.dispatch('body_has_text', 'intercom_sla')(column)) }}
 {%- endmacro %}
 
 {% macro default__body_has_text(column) -%}
-    (regexp_replace({{ column }}, '<[^>]*>|&nbsp;|\s', '', 'g') <> '')
+    (regexp_replace(coalesce({{ column }}, ''), '<[^>]*>|&nbsp;|\s', '', 'g') <> '')
 {%- endmacro %}
 
 {% macro spark__body_has_text(column) -%}
-    (regexp_replace({{ column }}, '<[^>]*>|&nbsp;|\\s', '') <> '')
+    (regexp_replace(coalesce({{ column }}, ''), '<[^>]*>|&nbsp;|\\s', '') <> '')
 {%- endmacro %}
 
 
