@@ -3,28 +3,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import FIXTURES, ROOT, query
+from conftest import FIXTURES, ROOT, intercom_sla, query
 
-COMMAND = Path(sys.executable).parent / "intercom-sla"
 SUBCOMMANDS = ("load", "build", "report", "run", "sample", "lookml", "docs", "export-parquet", "status")
-
-
-def intercom_sla(*args: str | Path, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(COMMAND), *map(str, args)],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("subcommand", SUBCOMMANDS)
