@@ -17,6 +17,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HEADER = "conversation_id,message_id,created_at,sender_type,part_type,assignee_id,priority,tags"
 DBT = Path(sys.executable).parent / "dbt"
 COMMAND = Path(sys.executable).parent / "intercom-sla"
+# every file `intercom-sla report` writes, in name order
+REPORT_FILES = [
+    "customer_waits.csv",
+    "next_reply_summary.json",
+    "resolution_report.csv",
+    "resolution_summary.json",
+    "sla_report.csv",
+    "sla_review.html",
+    "sla_summary.json",
+]
 
 
 @dataclass

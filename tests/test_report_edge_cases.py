@@ -9,17 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import HEADER, intercom_sla
-
-REPORT_FILES = [
-    "customer_waits.csv",
-    "next_reply_summary.json",
-    "resolution_report.csv",
-    "resolution_summary.json",
-    "sla_report.csv",
-    "sla_review.html",
-    "sla_summary.json",
-]
+from conftest import HEADER, REPORT_FILES, intercom_sla
 
 
 def message_export(*rows: str) -> dict[str, str]:
