@@ -16,6 +16,17 @@ SCRIPTS = ROOT / "scripts"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HEADER = "conversation_id,message_id,created_at,sender_type,part_type,assignee_id,priority,tags"
 DBT = Path(sys.executable).parent / "dbt"
+COMMAND = Path(sys.executable).parent / "intercom-sla"
+# every file `intercom-sla report` writes, in name order
+REPORT_FILES = [
+    "customer_waits.csv",
+    "next_reply_summary.json",
+    "resolution_report.csv",
+    "resolution_summary.json",
+    "sla_report.csv",
+    "sla_review.html",
+    "sla_summary.json",
+]
 
 
 @dataclass
@@ -39,6 +50,18 @@ def run_script(name: str, *args: str | Path) -> Run:
         cwd=ROOT,
     )
     return Run(completed.returncode, completed.stdout, completed.stderr)
+
+
+def intercom_sla(*args: str | Path, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The `intercom-sla` command as a user runs it."""
+    return subprocess.run(
+        [str(COMMAND), *map(str, args)],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def run_dbt(*args: str, db: Path, work: Path) -> subprocess.CompletedProcess:

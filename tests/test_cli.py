@@ -3,28 +3,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import FIXTURES, ROOT, query
+from conftest import FIXTURES, REPORT_FILES, ROOT, intercom_sla, query
 
-COMMAND = Path(sys.executable).parent / "intercom-sla"
 SUBCOMMANDS = ("load", "build", "report", "run", "sample", "lookml", "docs", "export-parquet", "status")
-
-
-def intercom_sla(*args: str | Path, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(COMMAND), *map(str, args)],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("subcommand", SUBCOMMANDS)
@@ -38,15 +23,7 @@ def test_run_goes_from_exports_to_marts_and_reports_in_one_command(tmp_path: Pat
     db, out = tmp_path / "sla.duckdb", tmp_path / "reports"
     done = intercom_sla("run", "--db", db, "--out", out, FIXTURES / "intercom_api", FIXTURES / "seed_example.csv")
     assert done.returncode == 0, done.stderr[-3000:]
-    assert sorted(path.name for path in out.iterdir()) == [
-        "customer_waits.csv",
-        "next_reply_summary.json",
-        "resolution_report.csv",
-        "resolution_summary.json",
-        "sla_report.csv",
-        "sla_review.html",
-        "sla_summary.json",
-    ]
+    assert sorted(path.name for path in out.iterdir()) == REPORT_FILES
     assert query(db, "select count(*) from main.fct_conversations")[0][0] == 7 + 6
     status = intercom_sla("status", "--db", db)
     assert status.returncode == 0

@@ -10,8 +10,10 @@ reports/next_reply_summary.json the next-reply summary plus its breakdowns (owne
                                 week, responder, bot vs human)
 
 The marts compute; this script only selects, formats (UTC ISO timestamps, minutes rounded to two
-decimals, whole seconds) and writes. Text cells that a spreadsheet would run as a formula (starting
-with = + - @, tab or carriage return) are prefixed with an apostrophe.
+decimals, whole seconds) and writes. Text cells that a spreadsheet or a terminal would act on (starting
+with = + - @, tab, carriage return, line feed, their fullwidth forms, a bidi control or an escape) are
+prefixed with an apostrophe, and the headline it prints spells control characters from the data as
+escapes (intercom_sla.untrusted_text).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import duckdb
 
 from intercom_sla.memory_limit import connect_read_only
 from intercom_sla.report_files import ReportPathError, database_problem, report_folder, write_atomically
+from intercom_sla.untrusted_text import spreadsheet_safe_sql, terminal_safe
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ def column_sql(spec: str, kind: str) -> str:
     source, _, alias = spec.partition(" as ")
     name = alias or source
     expression = {
-        "text": f"case when regexp_matches({source}, '^[=+\\-@\\t\\r]') then '''' || {source} else {source} end",
+        "text": spreadsheet_safe_sql(source),
         "timestamp": f"strftime({source} at time zone 'UTC', '%Y-%m-%dT%H:%M:%SZ')",
         "minutes": f"round({source}, 2)",
         "seconds": f"cast(round({source}) as bigint)",
@@ -243,7 +246,7 @@ def headline(sla: dict, resolution: dict, next_reply: dict, written: dict[str, i
             f"{out_dir / name}" + (f" ({rows} rows)" if name.endswith(".csv") else "") for name, rows in written.items()
         ),
     ]
-    return "\n".join(lines)
+    return "\n".join(terminal_safe(line) for line in lines)
 
 
 def schema_name(value: str) -> str:

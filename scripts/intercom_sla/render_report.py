@@ -4,8 +4,9 @@
 Charts (plotly, whose JavaScript is embedded once, so no CDN is needed): breach rate by priority;
 by assignee with volumes (worst and best ten); the weekly breach-rate trend; first-response times
 against each priority's threshold; the daily resolution median with its trailing 7-day line; breach
-rate by tag; subsequent reply time by week and the worst owners at breach (SPEC §7). Every number
-comes from a mart; this script only draws. Text from the data is escaped.
+rate by tag (the most used tags, the rest pooled in one row); subsequent reply time by week and the
+worst owners at breach (SPEC §7). Every number comes from a mart; this script only draws, and a chart
+with nothing to draw says so in words. Text from the data is escaped.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from intercom_sla.memory_limit import connect_read_only
 from intercom_sla.report_files import ReportPathError, database_problem, write_atomically
 
 MET, BREACHED, NEUTRAL, LINE = "#2e7d32", "#c62828", "#90a4ae", "#1565c0"
+# Tags are free text: beyond this many, the least used are pooled so the chart keeps a readable height.
+TAG_CHART_LIMIT = 30
+NOT_IN_SCOPE = "No conversation in this data has a customer message, so there is no first response to measure."
 PAGE = """<!doctype html>
 <html lang="en">
 <head>
@@ -39,6 +43,7 @@ h1 {{ margin-bottom: .2rem; }} .as-of {{ color: #616161; margin-top: 0; }}
 .tile {{ border: 1px solid #e0e0e0; border-radius: 8px; padding: .8rem 1rem; }}
 .tile .value {{ font-size: 1.6rem; font-weight: 600; }} .tile .label {{ color: #616161; font-size: .85rem; }}
 section {{ margin: 2rem 0; }} .note {{ color: #616161; font-size: .9rem; }}
+.empty-state {{ border: 1px dashed #bdbdbd; border-radius: 8px; padding: 1.5rem; color: #616161; text-align: center; }}
 @media print {{ body {{ margin: 0; max-width: none; }} section {{ page-break-inside: avoid; }} }}
 </style>
 <script>{plotly_js}</script>
@@ -73,14 +78,16 @@ def tile(value: object, label: str) -> str:
     )
 
 
-def section(chart_id: str, title: str, figure: go.Figure | None, note: str = "") -> str:
-    body = (
-        figure.to_html(full_html=False, include_plotlyjs=False, div_id=chart_id, config={"displayModeBar": False})
-        if figure is not None
-        else ""
-    )
-    note_html = f'<p class="note">{html.escape(note)}</p>' if note else ""
-    return f'<section data-chart="{chart_id}"><h2>{html.escape(title)}</h2>{note_html}{body}</section>'
+def section(chart_id: str, title: str, figure: go.Figure | None, note: str = "", empty: str = "") -> str:
+    """A chart with its title and note; where there is no figure, `empty` says why in their place."""
+    if figure is None:
+        body = f'<p class="empty-state">{html.escape(empty)}</p>'
+    else:
+        chart = figure.to_html(
+            full_html=False, include_plotlyjs=False, div_id=chart_id, config={"displayModeBar": False}
+        )
+        body = (f'<p class="note">{html.escape(note)}</p>' if note else "") + chart
+    return f'<section data-chart="{chart_id}"><h2>{html.escape(title)}</h2>{body}</section>'
 
 
 def styled(figure: go.Figure, height: int = 380) -> go.Figure:
@@ -88,7 +95,9 @@ def styled(figure: go.Figure, height: int = 380) -> go.Figure:
     return figure
 
 
-def by_priority_chart(rows: list[dict]) -> go.Figure:
+def by_priority_chart(rows: list[dict]) -> go.Figure | None:
+    if not rows:
+        return None
     figure = go.Figure(
         go.Bar(
             x=[row["priority"] for row in rows],
@@ -119,8 +128,10 @@ def ranked_bars(labels: list[str], values: list[float], texts: list[str], colour
     )
 
 
-def by_assignee_chart(rows: list[dict]) -> go.Figure:
+def by_assignee_chart(rows: list[dict]) -> go.Figure | None:
     ranked = [row for row in rows if row["breach_rate_rank"] is not None]
+    if not ranked:
+        return None
     worst, best = ranked[:10], ranked[-10:][::-1]
     figure = make_subplots(rows=1, cols=2, subplot_titles=("worst 10", "best 10"), horizontal_spacing=0.18)
     for column, group, colour in ((1, worst, BREACHED), (2, best, MET)):
@@ -134,7 +145,9 @@ def by_assignee_chart(rows: list[dict]) -> go.Figure:
     return styled(figure.update_xaxes(title="breach rate % (breaches / conversations)"), height=420)
 
 
-def weekly_chart(rows: list[dict]) -> go.Figure:
+def weekly_chart(rows: list[dict]) -> go.Figure | None:
+    if not rows:
+        return None
     figure = make_subplots(specs=[[{"secondary_y": True}]])
     weeks = [row["week_start"] for row in rows]
     figure.add_trace(
@@ -150,7 +163,9 @@ def weekly_chart(rows: list[dict]) -> go.Figure:
     return styled(figure)
 
 
-def distribution_chart(rows: list[dict]) -> go.Figure:
+def distribution_chart(rows: list[dict]) -> go.Figure | None:
+    if not rows:
+        return None
     priorities = sorted({row["priority"] for row in rows})
     thresholds = {row["priority"]: row["sla_threshold_minutes"] for row in rows}
     titles = [f"{name} (threshold {thresholds[name]:g} min)" for name in priorities]
@@ -175,7 +190,9 @@ def distribution_chart(rows: list[dict]) -> go.Figure:
     return styled(figure, height=max(300, 190 * len(priorities)))
 
 
-def resolution_daily_chart(rows: list[dict]) -> go.Figure:
+def resolution_daily_chart(rows: list[dict]) -> go.Figure | None:
+    if not rows:
+        return None
     days = [row["resolved_date"] for row in rows]
     figure = go.Figure()
     figure.add_trace(go.Bar(x=days, y=[row["median_hours"] for row in rows], name="daily median", marker_color=NEUTRAL))
@@ -187,11 +204,36 @@ def resolution_daily_chart(rows: list[dict]) -> go.Figure:
     return styled(figure.update_yaxes(title="resolution hours", rangemode="tozero"))
 
 
-def by_tag_chart(rows: list[dict]) -> go.Figure:
-    ordered = sorted(rows, key=lambda row: row["breach_rate_pct"] or 0)
+def tag_rows(con: duckdb.DuckDBPyConnection, schema: str) -> list[dict]:
+    """The most used tags, then one row pooling the rest (`tag` null, `pooled_tags` how many): a
+    conversation counts once under each of its tags there too, as in the mart."""
+    return records(
+        con,
+        f"""
+        with ranked as (
+            select *, row_number() over (order by conversations desc, tag) as volume_rank
+            from {schema}.mart_breach_rate_by_tag
+        )
+        select tag, conversations, breaches, breach_rate_pct, 1 as pooled_tags
+        from ranked
+        where volume_rank <= {TAG_CHART_LIMIT}
+        union all
+        select null, sum(conversations), sum(breaches), 100.0 * sum(breaches) / sum(conversations), count(*)
+        from ranked
+        where volume_rank > {TAG_CHART_LIMIT}
+        having count(*) > 0
+        """,
+    )
+
+
+def by_tag_chart(rows: list[dict]) -> go.Figure | None:
+    """Tags by breach rate, the pooled rest at the bottom."""
+    if not rows:
+        return None
+    ordered = sorted(rows, key=lambda row: (row["tag"] is not None, row["breach_rate_pct"] or 0))
     figure = go.Figure(
         go.Bar(
-            y=[row["tag"] for row in ordered],
+            y=[row["tag"] if row["tag"] is not None else f"({row['pooled_tags']} other tags)" for row in ordered],
             x=[row["breach_rate_pct"] for row in ordered],
             text=[f"{row['breaches']}/{row['conversations']}" for row in ordered],
             orientation="h",
@@ -222,8 +264,10 @@ def subsequent_reply_weekly_chart(rows: list[dict]) -> go.Figure:
     return styled(figure)
 
 
-def owners_at_breach_chart(assignees: list[dict], teams: list[dict]) -> go.Figure:
+def owners_at_breach_chart(assignees: list[dict], teams: list[dict]) -> go.Figure | None:
     """The owners holding the most next-reply breaches when the threshold ran out."""
+    if not any(row["breaches"] for row in (*assignees, *teams)):
+        return None
     figure = make_subplots(
         rows=1, cols=2, subplot_titles=("assignee at breach", "team at breach"), horizontal_spacing=0.22
     )
@@ -242,8 +286,8 @@ def owners_at_breach_chart(assignees: list[dict], teams: list[dict]) -> go.Figur
 def next_reply_sections(mart: Callable[[str, str], list[dict]]) -> str:
     [summary] = mart("mart_next_reply_summary", "1")
     if not summary["subsequent_waits"]:
-        note = "No customer waited a second time in this data, so there is no next-reply figure."
-        return section("next-reply-by-week", "Subsequent reply time by week", None, note)
+        empty = "No customer waited a second time in this data, so there is no next-reply figure."
+        return section("next-reply-by-week", "Subsequent reply time by week", None, empty=empty)
     median = summary["median_subsequent_reply_seconds"]
     note = (
         f"Every wait after a conversation's first response: {summary['subsequent_waits']} waits, "
@@ -268,6 +312,7 @@ def next_reply_sections(mart: Callable[[str, str], list[dict]]) -> str:
                 ),
                 "A breach is credited to whoever owned the conversation when the threshold ran out, "
                 "not to whoever replied; labels show the breach rate and the waits held to a target.",
+                "No next-reply wait breached its target, so no owner is credited with a breach.",
             ),
         )
     )
@@ -276,8 +321,8 @@ def next_reply_sections(mart: Callable[[str, str], list[dict]]) -> str:
 def business_hours_section(sla: dict, by_priority: list[dict]) -> str:
     title = "Calendar vs business-hours breach rate"
     if not sla["business_hours_conversations"]:
-        note = "No business-hours schedule is configured, so every clock in this report is calendar time."
-        return section("business-hours", title, None, note)
+        empty = "No business-hours schedule is configured, so every clock in this report is calendar time."
+        return section("business-hours", title, None, empty=empty)
     note = (
         f"The same thresholds counted in calendar minutes ({sla['calendar_breach_rate_pct']:.1f}% breached) "
         f"and in office-hours minutes ({sla['business_hours_breach_rate_pct']:.1f}% breached, "
@@ -293,17 +338,21 @@ def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
     [sla] = mart("mart_sla_summary", "1")
     [resolution] = mart("mart_resolution_summary", "1")
 
-    def pct(value: float | None, scale: float = 1.0) -> str:
-        return "n/a" if value is None else f"{value * scale:.1f}%"
+    def shown(value: float | None, template: str, scale: float = 1.0) -> str:
+        """A tile's figure, or n/a where the data has none (nothing answered or resolved yet)."""
+        return "n/a" if value is None else template.format(value * scale)
 
     tiles = "".join(
         (
             tile(sla["total_conversations"], "conversations in first-response scope"),
-            tile(pct(sla["breach_rate_pct"]), f"first-response breach rate ({sla['total_breaches']} breaches)"),
-            tile(f"{sla['median_response_minutes'] or 0:.0f} min", "median first response"),
+            tile(
+                shown(sla["breach_rate_pct"], "{:.1f}%"),
+                f"first-response breach rate ({sla['total_breaches']} breaches)",
+            ),
+            tile(shown(sla["median_response_minutes"], "{:.0f} min"), "median first response"),
             tile(resolution["total_closed"], "conversations resolved"),
-            tile(f"{resolution['median_hours'] or 0:.1f} h", "median resolution"),
-            tile(pct(resolution["within_24h_share"], 100), "resolved within 24 h"),
+            tile(shown(resolution["median_hours"], "{:.1f} h"), "median resolution"),
+            tile(shown(resolution["within_24h_share"], "{:.1f}%", 100), "resolved within 24 h"),
         )
     )
     sections = "\n".join(
@@ -312,6 +361,7 @@ def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
                 "breach-by-priority",
                 "First-response breach rate by priority",
                 by_priority_chart(mart("mart_breach_rate_by_priority", "priority")),
+                empty=NOT_IN_SCOPE,
             ),
             section(
                 "breach-by-assignee",
@@ -319,24 +369,35 @@ def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
                 by_assignee_chart(mart("mart_breach_rate_by_assignee", "breach_rate_rank")),
                 "Bars show the breach rate; labels show breaches / conversations. "
                 "Unassigned conversations are not ranked.",
+                "No conversation in first-response scope is assigned, so there is no assignee to rank.",
             ),
             section(
                 "breach-by-week",
                 "Weekly breach-rate trend",
                 weekly_chart(mart("mart_breach_rate_by_week", "week_start")),
+                empty=NOT_IN_SCOPE,
             ),
             section(
                 "response-distribution",
                 "First-response times against each threshold",
                 distribution_chart(mart("mart_response_time_distribution", "priority, bucket_order")),
                 "Green buckets end within the priority's threshold, red ones beyond it.",
+                "No conversation has a first response yet, so there are no response times to draw.",
             ),
             section(
                 "resolution-daily",
                 "Resolution time: daily median and trailing 7-day median",
                 resolution_daily_chart(mart("mart_resolution_daily", "resolved_date")),
+                empty="No conversation is resolved in this data, so there is no resolution time to draw.",
             ),
-            section("breach-by-tag", "Breach rate by tag", by_tag_chart(mart("mart_breach_rate_by_tag", "tag"))),
+            section(
+                "breach-by-tag",
+                "Breach rate by tag",
+                by_tag_chart(tag_rows(con, schema)),
+                f"The {TAG_CHART_LIMIT} most used tags; any others are pooled in one row at the bottom. "
+                "A conversation counts under each of its tags.",
+                NOT_IN_SCOPE,
+            ),
             next_reply_sections(mart),
             business_hours_section(sla, mart("mart_breach_rate_by_priority", "priority")),
         )

@@ -113,7 +113,7 @@ def parse_args(argv: list[str] | None, prog: str | None = None) -> argparse.Name
         nargs="+",
         type=Path,
         metavar="FILE",
-        help="export files or folders of them (.csv, .json, .jsonl, .ndjson, each optionally .gz)",
+        help="export files or folders of them (.csv, .json, .jsonl, .ndjson in any case, plain or gzipped)",
     )
     return parser.parse_args(argv)
 

@@ -1,7 +1,9 @@
-"""Compressed exports (SPEC §2): a gzip that fails its checksum or ends early loads nothing.
+"""Compressed exports (SPEC §2): told by their first bytes, never their name; a gzip that fails its
+checksum or ends early loads nothing.
 
-DuckDB's readers stop quietly at a damaged gzip stream, so every `.gz` file is decompressed once here,
-in chunks, before anything is loaded; a damaged one stops the load with its name.
+DuckDB's readers stop quietly at a damaged gzip stream, so every gzip file is decompressed once here,
+in chunks, before anything is loaded; a damaged one stops the load with its name. DuckDB itself would
+tell compression by the file name (`.gz` only, in lower case), so every read names it explicitly.
 """
 
 from __future__ import annotations
@@ -9,15 +11,56 @@ from __future__ import annotations
 import gzip
 import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import LoadError
 
 CHUNK_BYTES = 4 * 1024 * 1024
+# Names a compressed export may end in; only the name's layout hint (CSV or JSON) depends on them.
+COMPRESSION_SUFFIXES = (".gz", ".gzip")
+GZIP_MAGIC = b"\x1f\x8b"
+# Formats the loader does not read, so that one is named rather than reported as "not UTF-8 text".
+UNREAD_FORMATS = {
+    b"\x28\xb5\x2f\xfd": "zstd",
+    b"BZh": "bzip2",
+    b"\xfd7zXZ\x00": "xz",
+    b"PK\x03\x04": "zip",
+}
+
+
+def leading_bytes(path: Path, size: int = 8) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(size)
+
+
+def export_name(path: Path) -> str:
+    """The name a layout is told by: lower case, without a compression suffix (`WEEK3.CSV.GZ` -> `week3.csv`)."""
+    name = path.name.lower()
+    for suffix in COMPRESSION_SUFFIXES:
+        if name.endswith(suffix):
+            return name.removesuffix(suffix)
+    return name
 
 
 def is_gzip(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(2) == b"\x1f\x8b"
+    return leading_bytes(path).startswith(GZIP_MAGIC)
+
+
+def duckdb_compression(path: Path) -> str:
+    """The `compression` argument for DuckDB's readers."""
+    return "gzip" if is_gzip(path) else "none"
+
+
+def open_export(path: Path) -> BinaryIO:
+    """The file's bytes, decompressed when it is a gzip whatever its name."""
+    return gzip.open(path, "rb") if is_gzip(path) else path.open("rb")
+
+
+def refuse_unread_compression(path: Path) -> None:
+    start = leading_bytes(path)
+    for magic, name in UNREAD_FORMATS.items():
+        if start.startswith(magic):
+            raise LoadError(f"{path}: a {name} file; the loader reads exports as plain text or gzipped")
 
 
 def verify_gzip(path: Path) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 
 import duckdb
 
+from .compression import export_name, open_export
 from .errors import LoadError
 from .validation import ExportKind
 
@@ -29,17 +29,16 @@ def json_incoming_sql(kind: ExportKind) -> str:
         select
             {fields},
             json as record_json
-        from read_json_objects($path, format = 'auto')
+        from read_json_objects($path, format = 'auto', compression = $compression)
     """
 
 
 def malformed_json_error(path: Path, error: duckdb.Error) -> LoadError:
     """Name the exact line of the first broken JSON Lines record (DuckDB counts lines differently)."""
     message = str(error).splitlines()[0]
-    if not path.name.removesuffix(".gz").endswith((".jsonl", ".ndjson")):
+    if not export_name(path).endswith((".jsonl", ".ndjson")):
         return LoadError(f"{path}: malformed JSON, nothing loaded ({message})")
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rb") as handle:
+    with open_export(path) as handle:
         for number, raw in enumerate(handle, 1):
             problem = json_line_problem(raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw)
             if problem:

@@ -80,10 +80,13 @@ def looks_paged(head: str) -> bool:
 
 
 def documents_sql() -> str:
-    """Every top-level JSON document of the file at $path, unwrapped from Airbyte's `_airbyte_data`."""
+    """Every top-level JSON document of the file at $path (compressed as $compression), unwrapped from
+    Airbyte's `_airbyte_data`."""
     return f"""
         select coalesce(json -> '_airbyte_data', json) as document
-        from read_json_objects($path, format = 'auto', maximum_object_size = {MAX_OBJECT_BYTES})
+        from read_json_objects(
+            $path, format = 'auto', compression = $compression, maximum_object_size = {MAX_OBJECT_BYTES}
+        )
     """
 
 

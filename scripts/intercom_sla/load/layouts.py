@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import csv
-import gzip
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import connector_streams, intercom_api
-from .compression import is_gzip, verify_gzip
+from .compression import COMPRESSION_SUFFIXES, export_name, is_gzip, open_export, refuse_unread_compression, verify_gzip
 from .connector_streams import Stream
 from .errors import KNOWN_LAYOUTS, LoadError
 from .message_csv import inspect_csv_header
 from .validation import CONVERSATIONS, ExportKind
 
+log = logging.getLogger("load")
+
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 EXPORT_SUFFIXES = (".csv", *JSON_SUFFIXES)
+EXPORT_NAMES = f"expected {', '.join(EXPORT_SUFFIXES)} in any case, optionally then {' or '.join(COMPRESSION_SUFFIXES)}"
 
 
 @dataclass
@@ -37,9 +40,10 @@ def first_line(path: Path) -> str:
     """The first line, decoded on its own: a bad byte further down is the reader's to report by line. A
     gzip file is checked whole first: nothing of a damaged one is read."""
     try:
+        refuse_unread_compression(path)
         if is_gzip(path):
             verify_gzip(path)
-        with open_binary(path) as handle:
+        with open_export(path) as handle:
             return handle.readline().decode("utf-8-sig")
     except FileNotFoundError:
         raise LoadError(f"{path}: no such file") from None
@@ -51,19 +55,14 @@ def first_line(path: Path) -> str:
         raise LoadError(f"{path}: cannot read the first line ({error})") from None
 
 
-def open_binary(path: Path):
-    return gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")
-
-
 def head_text(path: Path, size: int = 65536) -> str:
     """The start of a file, for recognising its layout only: a bad byte there is reported by the reader."""
-    with open_binary(path) as handle:
+    with open_export(path) as handle:
         return handle.read(size).decode("utf-8-sig", errors="replace")
 
 
 def is_json_export(path: Path, line: str) -> bool:
-    name = path.name.removesuffix(".gz")
-    return name.endswith(JSON_SUFFIXES) or line.lstrip().startswith(("[", "{"))
+    return export_name(path).endswith(JSON_SUFFIXES) or line.lstrip().startswith(("[", "{"))
 
 
 def inspect_export(path: Path, mapping: dict[str, str] | None = None) -> ExportFile:
@@ -96,18 +95,34 @@ def inspect_json(path: Path) -> ExportFile:
 
 
 def export_files(paths: list[Path]) -> list[Path]:
-    """The files to load: each path given, or the export files inside a folder, in name order."""
+    """The files to load: each path given, or the export files inside a folder, in name order; every other
+    entry of a folder is named with the reason it is skipped."""
     files = []
     for path in paths:
         if not path.is_dir():
             files.append(path)
             continue
-        found = sorted(
-            child
-            for child in path.iterdir()
-            if child.is_file() and child.name.removesuffix(".gz").endswith(EXPORT_SUFFIXES)
-        )
+        found = []
+        for child in sorted(path.iterdir()):
+            reason = skip_reason(child)
+            if reason:
+                log.warning("warning: %s: skipped, %s", child, reason)
+            else:
+                found.append(child)
         if not found:
-            raise LoadError(f"{path}: folder holds no export files ({', '.join(EXPORT_SUFFIXES)}, optionally .gz)")
+            raise LoadError(f"{path}: folder holds no export files ({EXPORT_NAMES})")
         files.extend(found)
     return files
+
+
+def skip_reason(entry: Path) -> str | None:
+    """Why an entry of a folder is not loaded, or None for an export file."""
+    if entry.is_dir():
+        return "a folder (the loader reads the files directly in the folder given)"
+    if entry.name.startswith("."):
+        return "a hidden file"
+    if not entry.is_file():
+        return "not a regular file"
+    if not export_name(entry).endswith(EXPORT_SUFFIXES):
+        return f"not an export file ({EXPORT_NAMES})"
+    return None

@@ -4,7 +4,7 @@ column mapping), reading the file, and the lines DuckDB cannot split."""
 from __future__ import annotations
 
 import csv
-import gzip
+import io
 import logging
 import re
 from dataclasses import dataclass
@@ -14,6 +14,7 @@ import duckdb
 import yaml
 
 from .accounting import not_rejected_before, scalar, temp_table_exists
+from .compression import is_gzip, open_export
 from .errors import KNOWN_LAYOUTS, LoadError
 from .validation import CONVERSATIONS, MESSAGES, ExportKind
 
@@ -24,9 +25,8 @@ MAX_LINE_BYTES = 64 * 1024 * 1024
 MAX_COLUMNS = 2000
 
 
-def open_text(path: Path):
-    opener = gzip.open if path.name.endswith(".gz") else open
-    return opener(path, "rt", encoding="utf-8-sig", newline="")
+def open_text(path: Path) -> io.TextIOWrapper:
+    return io.TextIOWrapper(open_export(path), encoding="utf-8-sig", newline="")
 
 
 def normalise_column_name(name: str) -> str:
@@ -100,7 +100,7 @@ def csv_incoming_sql(rejects_table: str, rejects_scan: str) -> str:
     return f"""
         create or replace temp table incoming as
         select * from read_csv(
-            $path, names = $names, header = true, all_varchar = true,
+            $path, compression = $compression, names = $names, header = true, all_varchar = true,
             delim = ',', quote = '"', escape = '"', strict_mode = true, max_line_size = {MAX_LINE_BYTES},
             store_rejects = true, rejects_table = '{rejects_table}', rejects_scan = '{rejects_scan}'
         )
@@ -178,7 +178,7 @@ def unterminated_quote_line(path: Path) -> int | None:
 
 def ends_with_newline(path: Path) -> bool:
     """Whether a plain file's last byte ends a line (a compressed file's end is checked by its CRC)."""
-    if path.name.endswith(".gz") or path.stat().st_size == 0:
+    if path.stat().st_size == 0 or is_gzip(path):
         return True
     with path.open("rb") as handle:
         handle.seek(-1, 2)

@@ -25,6 +25,7 @@ from .accounting import (
     scalar,
 )
 from .completeness import report_incomplete_conversations
+from .compression import duckdb_compression
 from .conversation_export import json_incoming_sql, json_key_present, malformed_json_error, missing_keys
 from .database import check_database_path, connect
 from .errors import KNOWN_LAYOUTS, LoadError
@@ -55,7 +56,7 @@ def read_csv_incoming(con: duckdb.DuckDBPyConnection, export: ExportFile, file_n
     try:
         con.execute(
             csv_incoming_sql(rejects_table, f"csv_scans_{file_number}"),
-            {"path": str(export.path), "names": export.columns},
+            {"path": str(export.path), "compression": duckdb_compression(export.path), "names": export.columns},
         )
     except duckdb.InvalidInputException as error:
         message = str(error)
@@ -78,7 +79,7 @@ def read_csv_incoming(con: duckdb.DuckDBPyConnection, export: ExportFile, file_n
 
 def read_json(con: duckdb.DuckDBPyConnection, export: ExportFile, sql: str) -> None:
     try:
-        con.execute(sql, {"path": str(export.path)})
+        con.execute(sql, {"path": str(export.path), "compression": duckdb_compression(export.path)})
     except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
         raise malformed_json_error(export.path, error) from None
 
