@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import assert_every_record_accounted_for, load, query, run_dbt
+from conftest import assert_every_record_accounted_for, intercom_sla, load, query, run_dbt
 from connector_fixtures import (
     API_PAGE,
     DELETED_ID,
@@ -19,7 +19,6 @@ from connector_fixtures import (
     conversations,
     fivetran_tables,
 )
-from test_cli import intercom_sla
 
 FACT_COLUMNS = (
     "conversation_id, started_at, first_response_at, response_minutes, sla_status, priority, assignee_id, team_id,"
