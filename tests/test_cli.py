@@ -30,6 +30,8 @@ def test_run_goes_from_exports_to_marts_and_reports_in_one_command(tmp_path: Pat
     assert "files loaded: 3" in status.stdout
     assert "conversations incomplete (Intercom holds parts not loaded; figures from its statistics): 1" in status.stdout
     assert "marts: built, 13 conversations" in status.stdout
+    review = (out / "sla_review.html").read_text(encoding="utf-8")
+    assert "<td>incomplete (Intercom holds parts not loaded; figures from its statistics)</td><td>1</td>" in review
 
 
 def test_a_database_from_an_earlier_release_is_told_to_rebuild(tmp_path: Path) -> None:

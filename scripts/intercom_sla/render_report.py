@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
+from intercom_sla.data_quality import ISSUES, issue_counts
 from intercom_sla.memory_limit import connect_read_only
 from intercom_sla.report_files import ReportPathError, database_problem, write_atomically
 
@@ -331,6 +332,16 @@ def business_hours_section(sla: dict, by_priority: list[dict]) -> str:
     return section("business-hours", title, clock_comparison_chart(by_priority), note)
 
 
+def data_quality_section(counts: dict[str, int]) -> str:
+    """Conversations the marts leave out or hold doubtful figures for, counted per issue."""
+    rows = "".join(f"<tr><td>{html.escape(ISSUES[issue])}</td><td>{count}</td></tr>" for issue, count in counts.items())
+    return (
+        '<section data-table="data-quality"><h2>Data quality</h2>'
+        f"<table><tr><th>conversations</th><th>count</th></tr>{rows}</table>"
+        "<p>Each is listed in mart_conversation_data_quality.</p></section>"
+    )
+
+
 def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
     def mart(name: str, order_by: str) -> list[dict]:
         return records(con, f"select * from {schema}.{name} order by {order_by}")
@@ -400,6 +411,7 @@ def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
             ),
             next_reply_sections(mart),
             business_hours_section(sla, mart("mart_breach_rate_by_priority", "priority")),
+            data_quality_section(issue_counts(con, schema)),
         )
     )
     as_of = sla["data_as_of"].isoformat() if sla["data_as_of"] else "n/a"

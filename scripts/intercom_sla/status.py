@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from intercom_sla.data_quality import ISSUES, issue_counts
 from intercom_sla.load.completeness import INCOMPLETE_SQL
 
 
@@ -58,25 +59,14 @@ def loaded_files(con: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
-DATA_QUALITY_ISSUES = {
-    "deleted": "deleted in Intercom or by the connector (left out of every mart)",
-    "orphan_parts": "with parts but no conversation row (parts left out)",
-    "incomplete": "incomplete (Intercom holds parts not loaded; figures from its statistics)",
-    "unrecorded_reopen": "closed while already closed (a reopen the data does not show)",
-}
-
-
 def built_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
     """What the marts were built from: the as-of time and the data-quality counts the marts use."""
     conversations, as_of = con.execute("select count(*), max(data_as_of) from main.fct_conversations").fetchone()
     lines = [f"data as of: {as_of:%Y-%m-%d %H:%M} UTC" if as_of else "data as of: no timestamps"]
     if table_exists(con, "main", "mart_conversation_data_quality"):
-        counts = dict(
-            con.execute("select issue, count(*) from main.mart_conversation_data_quality group by issue").fetchall()
-        )
-        for issue, meaning in DATA_QUALITY_ISSUES.items():
-            lines.append(f"conversations {meaning}: {counts.get(issue, 0)}")
-        if counts:
+        counts = issue_counts(con, "main")
+        lines += [f"conversations {ISSUES[issue]}: {count}" for issue, count in counts.items()]
+        if any(counts.values()):
             lines.append("  see them: select * from main.mart_conversation_data_quality")
     lines.append(f"marts: built, {conversations} conversations in fct_conversations")
     return lines
