@@ -118,7 +118,7 @@
     {%- if intercom_source() == 'loader' or not staged -%}
     coalesce({{ loaded_column }} > {{ mark }}, true)
     {%- else -%}
-    coalesce({{ loaded_column }} > {{ add_seconds(mark, -3600 * var('connector_sync_lookback_hours', 24)) }}, true)
+    coalesce({{ loaded_column }} > {{ add_seconds(mark, -3600.0 * var('connector_sync_lookback_hours', 24)) }}, true)
     {%- endif -%}
 {%- endmacro %}
 
