@@ -31,7 +31,7 @@ class Transient(Exception):
     """An answer worth asking again: a 429 or a 5xx."""
 
     def __init__(self, response: httpx.Response) -> None:
-        super().__init__(f"{response.status_code} {response.reason_phrase}")
+        super().__init__(status_text(response))
         self.status_code = response.status_code
         self.reset_at = whole_number(response.headers.get("x-ratelimit-reset"))
 
@@ -122,11 +122,11 @@ class IntercomClient:
             ) from None
         if response.status_code in (401, 403):
             raise LoadError(
-                f"Intercom refused the access token ({response.status_code} {response.reason_phrase}): check "
+                f"Intercom refused the access token ({status_text(response)}): check "
                 "INTERCOM_ACCESS_TOKEN, and that its app may read conversations in this region's workspace"
             )
         if response.is_error and not (gone_ok and response.status_code == 404):
-            raise LoadError(f"Intercom refused {method} {path}: {response.status_code} {intercom_error(response)}")
+            raise LoadError(f"Intercom refused {method} {path}: {status_text(response)} ({intercom_error(response)})")
         return response
 
     def _wait(self, state: RetryCallState) -> float:
@@ -154,4 +154,9 @@ def intercom_error(response: httpx.Response) -> str:
         first = response.json()["errors"][0]
         return f"{first.get('code')}: {first.get('message')}"
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
-        return response.reason_phrase
+        return "no error list"
+
+
+def status_text(response: httpx.Response) -> str:
+    """`401 Unauthorized`: the standard phrase, whatever a server or proxy spells."""
+    return f"{response.status_code} {httpx.codes.get_reason_phrase(response.status_code)}"
