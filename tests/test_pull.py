@@ -151,6 +151,25 @@ def test_the_pull_paces_itself_from_the_rate_limit_headers(intercom: FakeInterco
     assert query(db, "select count(*) from raw.conversations") == [(CONVERSATIONS,)]
 
 
+def test_the_pacer_waits_for_the_reset_once_for_threads_waiting_together() -> None:
+    now, slept = [1000.0], []
+    pacer = RatePacer(requests_in_flight=2, clock=lambda: now[0], sleep=slept.append)
+    pacer.observe({"x-ratelimit-remaining": "4", "x-ratelimit-reset": "1005"})
+    pacer.take_turn()
+    pacer.take_turn()  # 4 and 3 left: no wait
+    assert slept == []
+    pacer.take_turn()
+    pacer.take_turn()  # 2 left, as many as may be in flight: both wait for the reset, counted once
+    assert len(slept) == 2 and all(5 <= delay <= 5.25 for delay in slept)
+    assert 5 <= pacer.seconds_waited <= 5.25
+    now[0] = 1005.3  # after the reset the budget is unknown until a response reports the new window
+    pacer.take_turn()
+    assert len(slept) == 2
+    # a 429 waits until the reset it names, never less than the backoff
+    assert 1.7 <= pacer.wait_after_429(1007, backoff=0.1) <= 1.95
+    assert pacer.wait_after_429(1005, backoff=0.5) == 0.5
+
+
 def test_a_server_error_is_retried(intercom: FakeIntercom, db: Path) -> None:
     intercom.fail_next("GET", "/conversations/c3", 500)
     pull_from(intercom, db)

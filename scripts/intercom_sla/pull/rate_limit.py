@@ -18,7 +18,8 @@ RESET_JITTER_SECONDS = 0.25
 
 class RatePacer:
     """Waits for the window's reset before the requests in flight could exhaust it, and counts the time
-    spent waiting on rate limits (these waits and those after a 429)."""
+    spent waiting on rate limits (these waits and those after a 429): wall-clock time during which some
+    thread waited, so threads waiting together count once."""
 
     def __init__(
         self,
@@ -33,17 +34,17 @@ class RatePacer:
         self._remaining: int | None = None
         self._reset_at: float | None = None
         self.seconds_waited = 0.0
+        self._waited_through = 0.0
 
     def take_turn(self) -> None:
         """Before a request: wait for the reset when this window's budget is down to the requests in flight."""
         with self._lock:
-            delay = 0.0
-            if self._remaining is not None and self._remaining <= self._reserve and self._reset_at is not None:
-                delay = self._reset_at - self._clock()
-            if delay > 0:
-                self._remaining = None  # unknown again after the reset, until a response says
-                delay += random.uniform(0, RESET_JITTER_SECONDS)
-                self.seconds_waited += delay
+            delay, now = 0.0, self._clock()
+            if self._reset_at is not None and self._reset_at <= now:
+                self._remaining = None  # a new window: unknown until a response reports it
+            if self._remaining is not None and self._remaining <= self._reserve:
+                delay = self._reset_at - now + random.uniform(0, RESET_JITTER_SECONDS)
+                self._count_wait(delay)
             elif self._remaining is not None:
                 self._remaining -= 1
         if delay > 0:
@@ -69,8 +70,14 @@ class RatePacer:
         until_reset = reset_at - self._clock() + random.uniform(0, RESET_JITTER_SECONDS) if reset_at else 0.0
         delay = max(until_reset, backoff)
         with self._lock:
-            self.seconds_waited += delay
+            self._count_wait(delay)
         return delay
+
+    def _count_wait(self, delay: float) -> None:
+        now = self._clock()
+        end = now + delay
+        self.seconds_waited += max(0.0, end - max(now, self._waited_through))
+        self._waited_through = max(self._waited_through, end)
 
 
 def whole_number(text: str | None) -> int | None:
