@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import query
+from conftest import FIXTURES, load, query, run_dbt
 from fake_intercom import FakeIntercom, add_part, conversation, part
 from intercom_sla.load.errors import LoadError
 from intercom_sla.pull.client import ATTEMPTS, INTERCOM_VERSION, IntercomClient
@@ -26,6 +26,7 @@ from intercom_sla.pull.rate_limit import RatePacer
 from intercom_sla.pull.runner import PullSummary, intercom_client, pull
 from pytest_httpserver import HTTPServer
 from tenacity import wait_fixed
+from test_incremental import BUILD, differences
 
 COMMAND = Path(sys.executable).parent / "intercom-sla"
 TOKEN = "tok_9f3Kq2ZsecretPULLtoken"
@@ -73,12 +74,16 @@ def intercom_sla(*args: str | Path, cwd: Path, token: str | None = TOKEN) -> sub
     )
 
 
+def loaded_rows(db: Path, table: str) -> list[tuple]:
+    """A raw table without the columns that say which load wrote a row (its id, time, source and number)."""
+    provenance = "_load_id, _loaded_at, _source_file, _source_line"
+    return query(db, f"select * exclude ({provenance}) from raw.{table} order by all")
+
+
 def raw_content(db: Path) -> dict[str, list[tuple]]:
-    """The raw tables without the columns that say which load wrote a row (its id, time, source and number)."""
-    provenance = "exclude (_load_id, _loaded_at, _source_file, _source_line)"
     return {
-        "messages": query(db, f"select * {provenance} from raw.messages order by _record_key"),
-        "conversations": query(db, f"select * {provenance} from raw.conversations order by _record_key"),
+        "messages": loaded_rows(db, "messages"),
+        "conversations": loaded_rows(db, "conversations"),
         "rejects": query(db, "select _source_line, reason from raw.load_rejects order by all"),
         "cursor": query(db, "select api_url, updated_through from raw.pull_state"),
         "deleted": query(db, "select conversation_id from raw.pull_deleted order by all"),
@@ -318,3 +323,39 @@ def test_run_without_exports_or_a_token_says_what_it_needs(tmp_path: Path) -> No
     _, stderr = run.communicate(timeout=60)
     assert run.returncode == 2 and len(stderr.strip().splitlines()) == 1
     assert "INTERCOM_ACCESS_TOKEN" in stderr
+
+
+def fixture_objects() -> list[dict]:
+    """The hand-written API fixtures' conversations, the latest version of each, each with an updated_at
+    (the search needs one, as every real object has)."""
+    folder = FIXTURES / "intercom_api"
+    documents = [json.loads((folder / "page_1.json").read_text(encoding="utf-8"))]
+    documents += [json.loads(line) for line in (folder / "page_2.jsonl").read_text(encoding="utf-8").splitlines()]
+    latest = {}
+    for document in documents:
+        for item in document.get("conversations", [document]):
+            item["updated_at"] = item.get("updated_at") or item["created_at"]
+            if item["id"] not in latest or item["updated_at"] >= latest[item["id"]]["updated_at"]:
+                latest[item["id"]] = item
+    return list(latest.values())
+
+
+def test_pulled_conversations_build_the_same_facts_as_the_same_objects_loaded_from_a_file(
+    intercom: FakeIntercom, tmp_path: Path
+) -> None:
+    intercom.conversations.clear()
+    intercom.add(*fixture_objects())
+    pulled, from_file = tmp_path / "pulled.duckdb", tmp_path / "from_file.duckdb"
+    pull_from(intercom, pulled)
+    objects = tmp_path / "objects.jsonl"
+    objects.write_text("".join(json.dumps(item) + "\n" for item in intercom.conversations.values()), encoding="utf-8")
+    assert load(from_file, objects).returncode == 0
+    for table in ("messages", "conversations"):
+        assert loaded_rows(pulled, table) == loaded_rows(from_file, table)
+
+    for db in (pulled, from_file):
+        built = run_dbt(*BUILD, db=db, work=tmp_path / db.stem)
+        assert built.returncode == 0, built.stdout[-3000:]
+    assert query(pulled, "select count(*) from main.fct_conversations") == [(len(intercom.conversations),)]
+    compared = ("fct_conversations", "fct_customer_waits")
+    assert [difference for table in compared for difference in differences(from_file, pulled, table)] == []
