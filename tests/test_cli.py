@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURES, ROOT, query
 
 COMMAND = Path(sys.executable).parent / "intercom-sla"
-SUBCOMMANDS = ("load", "build", "report", "run", "sample", "lookml", "docs", "export-parquet", "status")
+SUBCOMMANDS = ("load", "pull", "build", "report", "run", "sample", "lookml", "docs", "export-parquet", "status")
 
 
 def intercom_sla(*args: str | Path, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -24,6 +24,7 @@ from intercom_sla.load.errors import LoadError
 from intercom_sla.pull.client import ATTEMPTS, INTERCOM_VERSION, IntercomClient
 from intercom_sla.pull.rate_limit import RatePacer
 from intercom_sla.pull.runner import PullSummary, intercom_client, pull
+from intercom_sla.status import describe
 from pytest_httpserver import HTTPServer
 from tenacity import wait_fixed
 from test_incremental import BUILD, differences
@@ -217,6 +218,10 @@ def test_a_conversation_gone_after_the_search_listed_it_is_recorded_as_deleted(
     # still listed by a lagging index and still gone: recorded once
     pull_from(intercom, db, since=datetime(2026, 1, 1, tzinfo=UTC))
     assert query(db, "select count(*) from raw.pull_deleted") == [(1,)]
+    with duckdb.connect(str(db), read_only=True) as con:
+        status = describe(con, db)
+    assert f"pulled from {intercom.url}: every update through" in status
+    assert "1 conversation(s) found deleted in Intercom" in status
 
 
 def test_a_conversation_with_more_parts_than_its_object_returns_is_incomplete(intercom: FakeIntercom, db: Path) -> None:
@@ -318,11 +323,14 @@ def test_the_token_appears_in_no_output_table_file_or_exception(intercom: FakeIn
         assert TOKEN.encode() not in content
 
 
-def test_run_without_exports_or_a_token_says_what_it_needs(tmp_path: Path) -> None:
+def test_run_says_what_it_needs_to_pull(tmp_path: Path) -> None:
     run = intercom_sla("run", "--db", tmp_path / "sla.duckdb", cwd=tmp_path, token=None)
     _, stderr = run.communicate(timeout=60)
     assert run.returncode == 2 and len(stderr.strip().splitlines()) == 1
     assert "INTERCOM_ACCESS_TOKEN" in stderr
+    files_only = intercom_sla("run", "--db", tmp_path / "sla.duckdb", "--region", "eu", FIXTURES, cwd=tmp_path)
+    _, stderr = files_only.communicate(timeout=60)
+    assert files_only.returncode == 2 and "add --pull" in stderr
 
 
 def fixture_objects() -> list[dict]:

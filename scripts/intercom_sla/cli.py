@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -81,6 +82,8 @@ def pull_into(database: Path, since: datetime | None, region: str | None, api_ur
         )
     if region and api_url:
         raise Failed("--region and --api-url both say where Intercom is; give one of them")
+    if api_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", api_url):
+        raise Failed(f"--api-url {api_url}: expected a URL such as https://api.intercom.io")
     from intercom_sla.load.errors import LoadError
     from intercom_sla.memory_limit import configured_memory_limit
     from intercom_sla.pull.client import API_URLS
@@ -310,6 +313,8 @@ def run(
     pulling = with_pull or (not paths and bool(os.environ.get(TOKEN_VARIABLE, "").strip()))
     if not paths and not pulling:
         raise Failed(f"nothing to run on: give export files or folders, or set {TOKEN_VARIABLE} to pull from Intercom")
+    if not pulling and (since or region or api_url):
+        raise Failed("--since, --region and --api-url are for pulling: add --pull to pull after loading the files")
     if paths:
         from intercom_sla.load.cli import main as load_main
 
