@@ -323,7 +323,7 @@ def test_the_token_appears_in_no_output_table_file_or_exception(intercom: FakeIn
         assert TOKEN.encode() not in content
 
 
-def test_run_says_what_it_needs_to_pull(tmp_path: Path) -> None:
+def test_run_says_what_it_needs_to_pull(intercom: FakeIntercom, tmp_path: Path) -> None:
     run = intercom_sla("run", "--db", tmp_path / "sla.duckdb", cwd=tmp_path, token=None)
     _, stderr = run.communicate(timeout=60)
     assert run.returncode == 2 and len(stderr.strip().splitlines()) == 1
@@ -331,6 +331,11 @@ def test_run_says_what_it_needs_to_pull(tmp_path: Path) -> None:
     files_only = intercom_sla("run", "--db", tmp_path / "sla.duckdb", "--region", "eu", FIXTURES, cwd=tmp_path)
     _, stderr = files_only.communicate(timeout=60)
     assert files_only.returncode == 2 and "add --pull" in stderr
+    # with a token and no files, run pulls first (and stops there when Intercom refuses the token)
+    pulling = intercom_sla("run", "--db", tmp_path / "sla.duckdb", "--api-url", intercom.url, cwd=tmp_path, token="x")
+    _, stderr = pulling.communicate(timeout=60)
+    assert pulling.returncode == 2 and "error: Intercom refused the access token" in stderr
+    assert intercom.count("POST", "/conversations/search") == 1
 
 
 def fixture_objects() -> list[dict]:
