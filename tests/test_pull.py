@@ -21,9 +21,10 @@ import pytest
 from conftest import FIXTURES, load, query, run_dbt
 from fake_intercom import FakeIntercom, add_part, conversation, part
 from intercom_sla.load.errors import LoadError
-from intercom_sla.pull.client import ATTEMPTS, INTERCOM_VERSION, IntercomClient
+from intercom_sla.pull.client import ATTEMPTS, INTERCOM_VERSION, IntercomClient, Listed
 from intercom_sla.pull.rate_limit import RatePacer
 from intercom_sla.pull.runner import PullSummary, intercom_client, pull
+from intercom_sla.pull.state import ListingCursor
 from intercom_sla.status import describe
 from pytest_httpserver import HTTPServer
 from tenacity import wait_fixed
@@ -174,6 +175,16 @@ def test_the_pacer_waits_for_the_reset_once_for_threads_waiting_together() -> No
     # a 429 waits until the reset it names, never less than the backoff
     assert 1.7 <= pacer.wait_after_429(1007, backoff=0.1) <= 1.95
     assert pacer.wait_after_429(1005, backoff=0.5) == 0.5
+
+
+def test_the_cursor_moves_per_page_only_while_the_listing_keeps_its_order() -> None:
+    cursor = ListingCursor(listed_through=100)
+    assert cursor.after_page([Listed("a", 110), Listed("b", 120)], last=False) == 120
+    assert cursor.after_page([Listed("c", 120), Listed("d", 130)], last=False) == 130  # a tie across pages
+    # out of order: a later page could still list an earlier update, so the cursor waits for the end
+    assert cursor.after_page([Listed("e", 150), Listed("f", 140)], last=False) is None
+    assert cursor.after_page([Listed("g", 145)], last=False) is None
+    assert cursor.after_page([], last=True) == 150
 
 
 def test_a_server_error_is_retried(intercom: FakeIntercom, db: Path) -> None:

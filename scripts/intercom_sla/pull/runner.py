@@ -25,9 +25,17 @@ from intercom_sla.load.runner import load_exports, load_transaction
 from intercom_sla.load.schema import SCHEMA_SQL
 from intercom_sla.load.validation import TimestampWindow
 
-from .client import IntercomClient, Listed, SearchPage
+from .client import IntercomClient, SearchPage
 from .rate_limit import RatePacer
-from .state import PULL_SCHEMA_SQL, advance_cursor, already_stored, record_deleted, search_after, stored_cursor
+from .state import (
+    PULL_SCHEMA_SQL,
+    ListingCursor,
+    advance_cursor,
+    already_stored,
+    record_deleted,
+    search_after,
+    stored_cursor,
+)
 
 FETCH_THREADS = 4  # conversations fetched at once; Intercom's limit, not the threads, sets the pace
 
@@ -90,16 +98,16 @@ class PageLoader:
         self.source = f"{client.api_url}/conversations (pulled {started:%Y-%m-%d %H:%M:%S} UTC)"
         self.window = TimestampWindow.default(started)
         self.records_loaded = 0
-        self.listed_through = summary.updated_after
-        self.listing_in_order = True
+        self.cursor = ListingCursor(summary.updated_after)
 
     def load_every_page(self) -> None:
         starting_after = None
         with ThreadPoolExecutor(FETCH_THREADS, thread_name_prefix="intercom-fetch") as pool:
             while True:
                 page = self.client.search_updated_after(self.summary.updated_after, starting_after)
-                self.load_page(page, pool, last=not (page.next_page and page.conversations))
-                if not (page.next_page and page.conversations):
+                more = bool(page.next_page and page.conversations)
+                self.load_page(page, pool, last=not more)
+                if not more:
                     return
                 starting_after = page.next_page
 
@@ -114,12 +122,14 @@ class PageLoader:
         objects = self.fetch(wanted, pool)
         fetched = [objects[conversation_id] for conversation_id in wanted if objects[conversation_id] is not None]
         gone = [conversation_id for conversation_id in wanted if objects[conversation_id] is None]
-        cursor = self.cursor_after(page.conversations, last)
+        cursor = self.cursor.after_page(page.conversations, last)
         with load_transaction(self.con):
             if fetched:
+                export = self.batch_file(fetched)
                 self.summary.counts += load_exports(
-                    self.con, [self.batch_file(fetched)], self.load_id, "UTC", self.window, tqdm(disable=True)
+                    self.con, [export], self.load_id, "UTC", self.window, tqdm(disable=True)
                 )
+                export.path.unlink()  # conversations' content stays on disk no longer than needed
             if gone:
                 record_deleted(self.con, self.client.api_url, gone, self.load_id)
             if cursor is not None:
@@ -150,17 +160,6 @@ class PageLoader:
             f"remaining {max(0, found - self.bar.n)}, rate-limit wait {self.client.pacer.seconds_waited:.0f}s",
             refresh=False,
         )
-
-    def cursor_after(self, listed: list[Listed], last: bool) -> int | None:
-        """How far the cursor may move once this page is loaded: to the latest update listed so far while
-        the search keeps its updated_at order (asked for, and what makes a page's end a safe cursor); only at
-        the end of the listing if it ever broke it."""
-        times = [item.updated_at for item in listed]
-        self.listing_in_order = (
-            self.listing_in_order and times == sorted(times) and min(times, default=0) >= (self.listed_through)
-        )
-        self.listed_through = max([self.listed_through, *times])
-        return self.listed_through if (self.listing_in_order or last) and self.listed_through else None
 
     def batch_file(self, objects: list[dict]) -> ExportFile:
         """The page's objects as JSON Lines for the loader, numbered after the pull's records so far."""

@@ -8,6 +8,7 @@ search listed and `GET /conversations/{id}` then answered 404 for. Neither holds
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import duckdb
@@ -47,6 +48,22 @@ def search_after(cursor: datetime | None, since: datetime | None) -> int:
     earlier (a backfill; a later one would leave a gap), or the beginning on a first pull without it."""
     starts = [start for start in (cursor - OVERLAP if cursor else None, since) if start is not None]
     return int(min(starts).timestamp()) - 1 if starts else 0
+
+
+@dataclass
+class ListingCursor:
+    """How far the cursor may move once a page of the search is loaded: to the latest update listed so far
+    while the listing keeps the updated_at order the pull asks for (what makes a page's end a safe cursor);
+    if it ever breaks that order, only once the whole listing is loaded."""
+
+    listed_through: int  # unix seconds
+    in_order: bool = True
+
+    def after_page(self, listed: list[Listed], last: bool) -> int | None:
+        times = [item.updated_at for item in listed]
+        self.in_order = self.in_order and times == sorted(times) and (not times or times[0] >= self.listed_through)
+        self.listed_through = max([self.listed_through, *times])
+        return self.listed_through if (self.in_order or last) and self.listed_through else None
 
 
 def advance_cursor(con: duckdb.DuckDBPyConnection, api_url: str, updated_through: int, load_id: str) -> None:
