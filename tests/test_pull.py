@@ -327,6 +327,8 @@ def test_the_token_appears_in_no_output_table_file_or_exception(intercom: FakeIn
             client.conversation("c1")
         errors.append("".join(traceback.format_exception(raised.value)) + repr(raised.value))
         assert expected in errors[-1]
+    tries = [status for _, _, path, status in intercom.requests if path == "/conversations/c1" and status == 503]
+    assert len(tries) == ATTEMPTS  # every try was made before giving up
 
     for text in [*outputs, *dumped, *errors]:
         assert TOKEN not in text
