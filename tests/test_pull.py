@@ -23,7 +23,7 @@ from fake_intercom import FakeIntercom, add_part, conversation, part
 from intercom_sla.load.errors import LoadError
 from intercom_sla.pull.client import ATTEMPTS, INTERCOM_VERSION, IntercomClient, Listed
 from intercom_sla.pull.rate_limit import RatePacer
-from intercom_sla.pull.runner import PullSummary, intercom_client, pull
+from intercom_sla.pull.runner import PullSummary, intercom_client, pull_conversations
 from intercom_sla.pull.state import ListingCursor
 from intercom_sla.status import describe
 from pytest_httpserver import HTTPServer
@@ -64,7 +64,7 @@ def intercom() -> Iterator[FakeIntercom]:
 
 def pull_from(intercom: FakeIntercom, db: Path, since: datetime | None = None) -> PullSummary:
     with intercom_client(intercom.url, TOKEN) as client:
-        return pull(db, client, since, "1GB")
+        return pull_conversations(db, client, since, "1GB")
 
 
 def intercom_sla(*args: str | Path, cwd: Path, token: str | None = TOKEN) -> subprocess.Popen:

@@ -87,15 +87,16 @@ def pull_into(database: Path, since: datetime | None, region: str | None, api_ur
     from intercom_sla.load.errors import LoadError
     from intercom_sla.memory_limit import configured_memory_limit
     from intercom_sla.pull.client import API_URLS
-    from intercom_sla.pull.runner import intercom_client, pull
+    from intercom_sla.pull.runner import intercom_client, pull_conversations
 
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     for chatty in ("load", "httpx"):  # a line per page or request would break the progress bar
         logging.getLogger(chatty).setLevel(logging.WARNING)
     database.parent.mkdir(parents=True, exist_ok=True)
+    since_utc = since.replace(tzinfo=UTC) if since else None
     try:
         with intercom_client(api_url or API_URLS[region or "us"], token) as client:
-            summary = pull(database, client, since and since.replace(tzinfo=UTC), configured_memory_limit())
+            summary = pull_conversations(database, client, since_utc, configured_memory_limit())
     except LoadError as error:
         raise Failed(str(error)) from None
     click.echo(summary.summary())

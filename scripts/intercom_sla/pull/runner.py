@@ -65,7 +65,7 @@ class PullSummary:
         )
 
 
-def pull(db_path: Path, client: IntercomClient, since: datetime | None, memory_limit: str) -> PullSummary:
+def pull_conversations(db_path: Path, client: IntercomClient, since: datetime | None, memory_limit: str) -> PullSummary:
     check_database_path(db_path)
     con = connect(db_path, memory_limit)
     try:
