@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from conftest import FIXTURES, REPORT_FILES, ROOT, intercom_sla, query
 
-SUBCOMMANDS = ("load", "build", "report", "run", "sample", "lookml", "docs", "export-parquet", "status")
+SUBCOMMANDS = ("load", "pull", "build", "report", "run", "sample", "lookml", "docs", "export-parquet", "status")
 
 
 @pytest.mark.parametrize("subcommand", SUBCOMMANDS)

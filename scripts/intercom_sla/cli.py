@@ -7,8 +7,12 @@ or test failed, 2 a problem with the input or the database (one line, no traceba
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -17,6 +21,8 @@ import duckdb
 PROJECT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = Path("data/intercom_sla.duckdb")
 REPORT_FORMATS = ("csv", "json", "html")
+TOKEN_VARIABLE = "INTERCOM_ACCESS_TOKEN"
+REGIONS = ("us", "eu", "au")
 
 
 class Failed(click.ClickException):
@@ -40,6 +46,63 @@ db_option = click.option(
     type=click.Path(path_type=Path, dir_okay=False),
     help="DuckDB database (default: $INTERCOM_SLA_DB, else data/intercom_sla.duckdb)",
 )
+
+
+def pull_options(command: Callable) -> Callable:
+    """Where and from when `pull` (and `run --pull`) fetch."""
+    for option in reversed(
+        (
+            click.option(
+                "--since",
+                type=click.DateTime(formats=["%Y-%m-%d"]),
+                metavar="YYYY-MM-DD",
+                help="first pull: only conversations updated on or after this UTC date (default: all); "
+                "later pulls continue from the last one, or from this date when it is earlier",
+            ),
+            click.option(
+                "--region",
+                type=click.Choice(REGIONS),
+                help="the workspace's data region: us (default) api.intercom.io, eu api.eu.intercom.io, "
+                "au api.au.intercom.io",
+            ),
+            click.option("--api-url", help="another base URL for the API instead of --region (a proxy)"),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def pull_into(database: Path, since: datetime | None, region: str | None, api_url: str | None) -> None:
+    """Pull into `database` with the token from the environment, then print what was pulled and loaded."""
+    token = os.environ.get(TOKEN_VARIABLE, "").strip()
+    if not token:
+        raise Failed(
+            f"{TOKEN_VARIABLE} is not set: create an access token for an Intercom app that may read "
+            "conversations (Developer Hub), and export it as that variable"
+        )
+    if region and api_url:
+        raise Failed("--region and --api-url both say where Intercom is; give one of them")
+    if api_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", api_url):
+        raise Failed(f"--api-url {api_url}: expected a URL such as https://api.intercom.io")
+    from intercom_sla.load.errors import LoadError
+    from intercom_sla.memory_limit import configured_memory_limit
+    from intercom_sla.pull.client import API_URLS
+    from intercom_sla.pull.runner import intercom_client, pull_conversations
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    for chatty in ("load", "httpx"):  # a line per page or request would break the progress bar
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    since_utc = since.replace(tzinfo=UTC) if since else None
+    try:
+        with intercom_client(api_url or API_URLS[region or "us"], token) as client:
+            summary = pull_conversations(database, client, since_utc, configured_memory_limit())
+    except LoadError as error:
+        raise Failed(str(error)) from None
+    click.echo(summary.summary())
+    click.echo(summary.counts.summary())
+    if summary.counts.rejected:
+        click.echo(f"{summary.counts.rejected} record(s) rejected: see raw.load_rejects in {database}", err=True)
 
 
 def ran(exit_code: int) -> None:
@@ -104,6 +167,8 @@ def cli() -> None:
     \b
     Your weekly export to marts and reports in one command:
       intercom-sla run --db data/intercom_sla.duckdb --out reports exports/
+    or straight from Intercom's API (INTERCOM_ACCESS_TOKEN set):
+      intercom-sla run --db data/intercom_sla.duckdb --out reports
     or step by step:
       intercom-sla load exports/week-48.csv && intercom-sla build && intercom-sla report
     """
@@ -199,19 +264,64 @@ def report(db: Path | None, out: Path, formats: str) -> None:
 
 @cli.command()
 @db_option
+@pull_options
+def pull(db: Path | None, since: datetime | None, region: str | None, api_url: str | None) -> None:
+    """Pull conversations from Intercom's REST API straight into the database.
+
+    \b
+    The access token comes from $INTERCOM_ACCESS_TOKEN (never printed or stored).
+    The first pull fetches every conversation (or those updated since --since); each later pull only those
+    updated since the previous one. Each page of the search is loaded in one transaction with the cursor:
+    interrupted at any moment, a pull loses nothing and the next one fetches only what is missing.
+
+    \b
+    Example: INTERCOM_ACCESS_TOKEN=dG9r... intercom-sla pull --region eu --since 2025-01-01
+    """
+    pull_into(database_path(db), since, region, api_url)
+
+
+@cli.command()
+@db_option
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("reports"), show_default=True)
 @click.option("--vars", "dbt_vars", help="dbt project variables as YAML")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def run(db: Path | None, out: Path, dbt_vars: str | None, paths: tuple[Path, ...]) -> None:
-    """Load exports, build the marts and write the reports, in one go (the weekly routine).
+@click.option(
+    "--pull",
+    "with_pull",
+    is_flag=True,
+    help=f"pull from Intercom (${TOKEN_VARIABLE}) after loading PATHS; what run does without PATHS when the "
+    "token is set",
+)
+@pull_options
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def run(
+    db: Path | None,
+    out: Path,
+    dbt_vars: str | None,
+    with_pull: bool,
+    since: datetime | None,
+    region: str | None,
+    api_url: str | None,
+    paths: tuple[Path, ...],
+) -> None:
+    """Load exports or pull from Intercom, build the marts and write the reports, in one go.
 
+    \b
     Example: intercom-sla run --db data/intercom_sla.duckdb --out reports exports/
+    With $INTERCOM_ACCESS_TOKEN set and no PATHS it pulls: intercom-sla run --region eu
     """
     database = database_path(db)
     database.parent.mkdir(parents=True, exist_ok=True)
-    from intercom_sla.load.cli import main as load_main
+    pulling = with_pull or (not paths and bool(os.environ.get(TOKEN_VARIABLE, "").strip()))
+    if not paths and not pulling:
+        raise Failed(f"nothing to run on: give export files or folders, or set {TOKEN_VARIABLE} to pull from Intercom")
+    if not pulling and (since or region or api_url):
+        raise Failed("--since, --region and --api-url are for pulling: add --pull to pull after loading the files")
+    if paths:
+        from intercom_sla.load.cli import main as load_main
 
-    ran(load_main(["--db", str(database), *map(str, paths)], prog="intercom-sla run"))
+        ran(load_main(["--db", str(database), *map(str, paths)], prog="intercom-sla run"))
+    if pulling:
+        pull_into(database, since, region, api_url)
     build_arguments = ["build", "--quiet"] + (["--vars", dbt_vars] if dbt_vars else [])
     run_dbt(database, build_arguments)
     report.callback(db=database, out=out, formats="csv,json,html")

@@ -56,6 +56,13 @@ def loaded_files(con: duckdb.DuckDBPyConnection) -> list[str]:
     lines.append(f"stored: {messages} messages, {conversations} conversation rows, {rejects} rejects")
     if rejects:
         lines.append("  see them: select _source_file, _source_line, reason from raw.load_rejects")
+    if table_exists(con, "raw", "pull_state"):
+        cursors = con.execute("select api_url, updated_through from raw.pull_state order by api_url").fetchall()
+        for api_url, through in cursors:
+            lines.append(f"pulled from {api_url}: every update through {through:%Y-%m-%d %H:%M:%S} UTC")
+        (deleted,) = con.execute("select count(*) from raw.pull_deleted").fetchone()
+        if deleted:
+            lines.append(f"  {deleted} conversation(s) found deleted in Intercom: see raw.pull_deleted")
     return lines
 
 

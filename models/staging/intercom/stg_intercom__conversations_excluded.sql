@@ -1,15 +1,15 @@
 -- Conversations the loaded data says are gone (SPEC §1 D): those `intercom-sla pull` found deleted in
 -- Intercom. They leave the staged messages and conversations, and so every mart; the data-quality
--- model lists them. A database loaded before the loader kept this table reads an empty list.
+-- model lists them. A database never pulled into has no such table and reads an empty list.
 with
 
 deleted as (
 
-    {% if relation_exists(source('intercom', 'deleted_conversations')) -%}
+    {% if relation_exists(source('intercom', 'pull_deleted')) -%}
         select
             conversation_id,
-            _source_file
-        from {{ source('intercom', 'deleted_conversations') }}
+            api_url as _source_file
+        from {{ source('intercom', 'pull_deleted') }}
     {%- else -%}
         select
             cast(null as {{ dbt.type_string() }}) as conversation_id,

@@ -10,21 +10,27 @@ from .accounting import scalar
 
 log = logging.getLogger("load")
 
-# The rule of int_conversations_completeness, read off the raw tables before any build: the statistics
-# count, else the part list's own total_count, against the parts (not opening messages) loaded.
 INCOMPLETE_SQL = """
 with expected as (
+    -- as int_conversations_completeness counts: the statistics count when present, else the part list's
+    -- own total_count (a GET /conversations/{id} object returns at most 500 parts and says how many there are)
     select
         trim(conversation_id) as conversation_id,
-        cast(coalesce(
-            _extra_columns ->> 'intercom_count_conversation_parts', _extra_columns ->> 'intercom_parts_total_count'
-        ) as bigint) as parts_expected
+        cast(
+            coalesce(
+                _extra_columns ->> 'intercom_count_conversation_parts', _extra_columns ->> 'intercom_parts_total_count'
+            ) as bigint
+        ) as parts_expected
     from raw.conversations
+    where coalesce(
+        _extra_columns ->> 'intercom_count_conversation_parts', _extra_columns ->> 'intercom_parts_total_count'
+    ) is not null
 ),
 loaded as (
     select trim(conversation_id) as conversation_id, count(*) as parts_loaded
     from raw.messages
-    where _extra_columns ->> 'intercom_record' = 'part'
+    where trim(conversation_id) in (select conversation_id from expected)
+        and not starts_with(_record_key, 'source:')
     group by all
 )
 select count(*)
@@ -40,9 +46,10 @@ def report_incomplete_conversations(con: duckdb.DuckDBPyConnection) -> int:
     if incomplete:
         log.warning(
             "warning: %d conversation(s) are incomplete: Intercom counts more parts than were loaded for them "
-            "(list and search pages carry no parts; sync tools can drop some). Their start, first response, "
-            "closes and reopens come from Intercom's statistics and their open time and later replies stay "
-            "empty (column *_source in fct_conversations). To complete them, save each one from "
+            "(list and search pages carry no parts, a conversation object at most its 500 latest; sync tools can "
+            "drop some). Their start, first response, closes and reopens come from Intercom's statistics and their "
+            "open time and later replies stay empty (column *_source in fct_conversations). To complete them, save "
+            "each one from "
             "GET /conversations/{id} (or sync the conversation_parts stream) and load those files too.",
             incomplete,
         )

@@ -105,12 +105,14 @@ def conversation_objects_sql(paged: bool) -> str:
     """
 
 
-# A record's number is the conversation's position in its file.
-CONVERSATION_RECORDS_SQL = """
-    create or replace temp view conversation_records as
-    select rowid - (select min(rowid) from conversation_objects) + 1 as record_number, conversation
-    from conversation_objects
-"""
+def conversation_records_sql(first_record: int) -> str:
+    """A record's number is the conversation's position in its file, counted from `first_record`."""
+    return f"""
+        create or replace temp view conversation_records as
+        select rowid - (select min(rowid) from conversation_objects) + {int(first_record)} as record_number,
+            conversation
+        from conversation_objects
+    """
 
 
 def conversation_rows_sql() -> str:

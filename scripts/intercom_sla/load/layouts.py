@@ -34,6 +34,14 @@ class ExportFile:
     derived: bool = False
     stream: Stream | None = None
     paged: bool = False  # Intercom `conversation.list` pages rather than conversation objects
+    # what the raw tables name as the records' source, when not the file itself (a pull names the API)
+    source_name: str | None = None
+    # the number of the file's first record: a pull numbers its records across the batch files it loads
+    first_record: int = 1
+
+    @property
+    def source(self) -> str:
+        return self.source_name or str(self.path)
 
 
 def first_line(path: Path) -> str:

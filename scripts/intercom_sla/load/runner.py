@@ -6,6 +6,7 @@ import contextlib
 import logging
 import sys
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -158,7 +159,7 @@ def load_file(
     window: TimestampWindow,
     bar: tqdm,
 ) -> Counts:
-    parameters = {"load_id": load_id, "source_file": str(export.path)}
+    parameters = {"load_id": load_id, "source_file": export.source}
     if export.kind is None:
         return load_intercom_objects(con, export, parameters, window, bar)
     rejects_table = None
@@ -184,7 +185,7 @@ def load_intercom_objects(
     with query_progress(con, bar, export.path.stat().st_size):
         read_json(con, export, intercom_api.conversation_objects_sql(export.paged))
     require_keys(con, export, "conversation_objects", REQUIRED_CONVERSATION_KEYS)
-    con.execute(intercom_api.CONVERSATION_RECORDS_SQL)
+    con.execute(intercom_api.conversation_records_sql(export.first_record))
     counts = Counts()
     for kind, sql in (
         (MESSAGES, intercom_api.message_rows_sql()),
@@ -196,7 +197,77 @@ def load_intercom_objects(
 
 
 def derived_export(export: ExportFile, kind: ExportKind) -> ExportFile:
-    return ExportFile(export.path, kind, [], is_json=True, dialect=export.dialect, derived=True)
+    return ExportFile(
+        export.path,
+        kind,
+        [],
+        is_json=True,
+        dialect=export.dialect,
+        derived=True,
+        source_name=export.source_name,
+        first_record=export.first_record,
+    )
+
+
+@contextlib.contextmanager
+def load_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction: committed whole, or rolled back with the failure as one LoadError (Ctrl-C as a
+    KeyboardInterrupt), leaving the database exactly as it was."""
+    con.execute("begin transaction")
+    try:
+        yield
+        con.execute("commit")
+    except (duckdb.Error, LoadError, RuntimeError) as error:
+        # after an I/O error DuckDB may have invalidated the connection; the transaction is void anyway
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
+        if isinstance(error, LoadError):
+            raise
+        if isinstance(error, duckdb.InterruptException) or "interrupted" in str(error).lower():
+            # Ctrl-C: DuckDB stops the running query and raises; the rolled-back load reports it as one
+            raise KeyboardInterrupt from None
+        if not isinstance(error, duckdb.Error):
+            raise
+        raise LoadError(f"load failed, database unchanged: {str(error).splitlines()[0]}") from None
+
+
+def load_exports(
+    con: duckdb.DuckDBPyConnection,
+    exports: list[ExportFile],
+    load_id: str,
+    assume_tz: str,
+    window: TimestampWindow,
+    bar: tqdm,
+) -> Counts:
+    """Load each export inside the caller's transaction, with its row in raw.load_files."""
+    total = Counts()
+    for file_number, export in enumerate(exports):
+        bar.set_description(export.path.name)
+        bar.set_postfix_str("reading")
+        time_zone = export.time_zone or assume_tz
+        con.execute("set TimeZone = $tz", {"tz": time_zone})
+        counts = load_file(con, export, file_number, load_id, window, bar)
+        bar.set_postfix_str("done")
+        kind = export.kind.name if export.kind else "intercom_api"
+        con.execute(
+            "insert into raw.load_files (_load_id, _source_file, export_kind, assume_tz, records_read,"
+            " records_loaded, records_superseded, records_duplicate, records_rejected, _loaded_at)"
+            " values ($load_id, $file, $kind, $tz, $r, $l, $s, $d, $x, current_timestamp)",
+            {
+                "load_id": load_id,
+                "file": export.source,
+                "kind": kind,
+                "tz": time_zone,
+                "r": counts.read,
+                "l": counts.loaded,
+                "s": counts.superseded,
+                "d": counts.duplicates,
+                "x": counts.rejected,
+            },
+        )
+        log.info("%s (%s): %s", export.source, export.dialect or kind, counts.summary())
+        total += counts
+    return total
 
 
 def load(
@@ -212,54 +283,13 @@ def load(
     mapping = read_column_mapping(column_mapping) if column_mapping else {}
     exports = [inspect_export(path, mapping) for path in export_files(files)]
     con = connect(db_path, memory_limit)
-    load_id = str(uuid.uuid4())
-    total = Counts()
     try:
-        con.execute("set TimeZone = $tz", {"tz": assume_tz})
-        con.execute("begin transaction")
-        con.execute(SCHEMA_SQL)
-        total_bytes = sum(export.path.stat().st_size for export in exports)
-        with tqdm(total=total_bytes, unit="B", unit_scale=True, disable=not sys.stderr.isatty()) as bar:
-            for file_number, export in enumerate(exports):
-                bar.set_description(export.path.name)
-                bar.set_postfix_str("reading")
-                time_zone = export.time_zone or assume_tz
-                con.execute("set TimeZone = $tz", {"tz": time_zone})
-                counts = load_file(con, export, file_number, load_id, window, bar)
-                bar.set_postfix_str("done")
-                kind = export.kind.name if export.kind else "intercom_api"
-                con.execute(
-                    "insert into raw.load_files (_load_id, _source_file, export_kind, assume_tz, records_read,"
-                    " records_loaded, records_superseded, records_duplicate, records_rejected, _loaded_at)"
-                    " values ($load_id, $file, $kind, $tz, $r, $l, $s, $d, $x, current_timestamp)",
-                    {
-                        "load_id": load_id,
-                        "file": str(export.path),
-                        "kind": kind,
-                        "tz": time_zone,
-                        "r": counts.read,
-                        "l": counts.loaded,
-                        "s": counts.superseded,
-                        "d": counts.duplicates,
-                        "x": counts.rejected,
-                    },
-                )
-                log.info("%s (%s): %s", export.path, export.dialect or kind, counts.summary())
-                total += counts
-        total.incomplete = report_incomplete_conversations(con)
-        con.execute("commit")
-    except (duckdb.Error, LoadError, RuntimeError) as error:
-        # after an I/O error DuckDB may have invalidated the connection; the transaction is void anyway
-        with contextlib.suppress(duckdb.Error):
-            con.execute("rollback")
-        if isinstance(error, LoadError):
-            raise
-        if isinstance(error, duckdb.InterruptException) or "interrupted" in str(error).lower():
-            # Ctrl-C: DuckDB stops the running query and raises; the rolled-back load reports it as one
-            raise KeyboardInterrupt from None
-        if not isinstance(error, duckdb.Error):
-            raise
-        raise LoadError(f"load failed, database unchanged: {str(error).splitlines()[0]}") from None
+        with load_transaction(con):
+            con.execute(SCHEMA_SQL)
+            total_bytes = sum(export.path.stat().st_size for export in exports)
+            with tqdm(total=total_bytes, unit="B", unit_scale=True, disable=not sys.stderr.isatty()) as bar:
+                total = load_exports(con, exports, str(uuid.uuid4()), assume_tz, window, bar)
+            total.incomplete = report_incomplete_conversations(con)
     finally:
         con.close()
     return total

@@ -49,12 +49,6 @@ create table if not exists raw.load_rejects (
     raw_record varchar,
     _loaded_at timestamptz not null
 );
-create table if not exists raw.deleted_conversations (
-    conversation_id varchar not null,
-    deleted_at timestamptz not null,
-    _source_file varchar not null,
-    _loaded_at timestamptz not null
-);
 create table if not exists raw.load_files (
     _load_id varchar not null,
     _source_file varchar not null,
