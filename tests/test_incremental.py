@@ -12,6 +12,7 @@ import duckdb
 import pytest
 from compare_marts import normalised, same, sort_key
 from conftest import ROOT, load, query, run_dbt, run_script
+from intercom_sla.pull.state import PULL_SCHEMA_SQL
 
 COMPARED = (
     "int_conversations_aggregated",
@@ -247,3 +248,31 @@ def test_a_partial_build_between_two_loads_loses_nothing(tmp_path: Path) -> None
     assert run_dbt(*BUILD, db=lived, work=tmp_path / "lived").returncode == 0
 
     assert [difference for table in COMPARED for difference in differences(full, lived, table)] == []
+
+
+def test_a_conversation_found_deleted_leaves_every_mart_of_an_incremental_build(tmp_path: Path) -> None:
+    """SPEC §1 D: a conversation `intercom-sla pull` finds deleted after it was built leaves every mart at
+    the next incremental build, as a full build without it would have it."""
+    page = Path(__file__).parent / "fixtures" / "intercom_api" / "page_1.json"
+    db = tmp_path / "lived.duckdb"
+    assert load(db, page).returncode == 0
+    assert run_dbt(*BUILD, db=db, work=tmp_path / "lived").returncode == 0
+    gone = query(db, "select min(conversation_id) from main.fct_conversations")[0][0]
+    with duckdb.connect(str(db)) as con:
+        con.execute(PULL_SCHEMA_SQL)
+        con.execute("insert into raw.pull_deleted values (?, 'http://127.0.0.1', now(), 'test')", [gone])
+    assert run_dbt(*BUILD, db=db, work=tmp_path / "lived").returncode == 0
+    for table in (
+        "fct_conversations",
+        "fct_customer_waits",
+        "int_conversations_aggregated",
+        "bridge_conversation_tags",
+    ):
+        assert query(db, f"select count(*) from main.{table} where conversation_id = ?", [gone]) == [(0,)], table
+    listed = query(db, "select conversation_id from main.mart_conversation_data_quality where issue = 'deleted'")
+    assert listed == [(gone,)]
+
+    fresh = tmp_path / "fresh.duckdb"
+    shutil.copy(db, fresh)
+    assert run_dbt(*BUILD, "--full-refresh", db=fresh, work=tmp_path / "fresh").returncode == 0
+    assert [difference for table in COMPARED for difference in differences(fresh, db, table)] == []

@@ -81,7 +81,7 @@
         (select max(loaded_at) from {{ intercom_staged('conversations') }})
     )
     {%- else -%}
-    cast(null as {{ dbt.type_timestamp() }})
+    {{ local_to_utc('cast(null as ' ~ dbt.type_timestamp() ~ ')', "'UTC'") }}
     {%- endif -%}
 {%- endmacro %}
 

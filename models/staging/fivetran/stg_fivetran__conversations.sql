@@ -17,8 +17,10 @@ conversation_tag_history as (
         tag_id,
         {{ connector_timestamp(source('fivetran_intercom', 'conversation_tag_history'), 'conversation_updated_at') }}
             as conversation_updated_at,
-        {{ column_or_null(source('fivetran_intercom', 'conversation_tag_history'), '_fivetran_active', 'boolean') }}
-            as is_active
+        cast(
+            {{ column_or_null(source('fivetran_intercom', 'conversation_tag_history'), '_fivetran_active', 'boolean') }}
+            as boolean
+        ) as is_active
     from {{ source('fivetran_intercom', 'conversation_tag_history') }}
 
 ),
@@ -28,7 +30,8 @@ tags as (
     select
         id,
         name,
-        {{ column_or_null(source('fivetran_intercom', 'tag'), '_fivetran_deleted', 'boolean') }} as is_deleted
+        cast({{ column_or_null(source('fivetran_intercom', 'tag'), '_fivetran_deleted', 'boolean') }} as boolean)
+            as is_deleted
     from {{ source('fivetran_intercom', 'tag') }}
 
 ),
