@@ -80,16 +80,31 @@ state_event_replays as (
 
 ),
 
+first_open_spans as (
+
+    -- open from the clock start to the first event; a conversation whose source records state events
+    -- but that has none of its own is open from the clock start to the as-of time
+    select
+        resolutions.conversation_id,
+        resolutions.resolution_started_at as span_start,
+        coalesce(min(state_event_replays.event_at), resolutions.data_as_of) as span_end
+    from resolutions
+    left join state_event_replays
+        on resolutions.conversation_id = state_event_replays.conversation_id
+    where resolutions.resolution_source = 'state_events'
+    group by resolutions.conversation_id, resolutions.resolution_started_at, resolutions.data_as_of
+
+),
+
 open_spans as (
 
-    -- as in int_conversations_resolved_from_events: open from the clock start to the first event,
-    -- then after each event leaving it open until the next one (or the as-of time)
+    -- as in int_conversations_resolved_from_events: the first span, then after each event leaving it
+    -- open until the next one (or the as-of time)
     select
         conversation_id,
-        min(clock_started_at) as span_start,
-        min(event_at) as span_end
-    from state_event_replays
-    group by conversation_id
+        span_start,
+        span_end
+    from first_open_spans
 
     union all
 

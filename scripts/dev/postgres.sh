@@ -60,9 +60,10 @@ start)
             -o "-p $port -k $cluster -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c TimeZone=UTC" >/dev/null
         echo "postgres started on 127.0.0.1:$port (cluster $cluster)"
     fi
-    if ! as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -Atqc "select 1 from pg_database where datname = '$database'" postgres | grep -q 1; then
-        as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres "$database"
-    fi
+    # a fresh database every start: tables an earlier run built with other columns would otherwise
+    # reach this run's unit tests, which read a model's column types from its existing table
+    as_owner "$bin/dropdb" -h 127.0.0.1 -p "$port" -U postgres --if-exists "$database"
+    as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres "$database"
     ;;
 stop)
     if [ -f "$cluster/PG_VERSION" ] && as_owner "$bin/pg_ctl" --pgdata "$cluster" status >/dev/null 2>&1; then
