@@ -5,6 +5,7 @@ folder or in separate loads), as a list page without parts, and the silent failu
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -183,75 +184,48 @@ def test_a_json_file_missing_a_required_key_loads_nothing_and_exits_2(
     assert tables == [(0,)]
 
 
-def test_fivetran_tables_read_where_they_are_give_the_api_fact(
-    tmp_path: Path, api_fact: list[tuple], api_waits: list[tuple]
-) -> None:
-    db = tmp_path / "warehouse.duckdb"
-    fivetran_tables(db, "intercom_fivetran")
-    build = run_dbt(
-        "build", "--vars", "{intercom_source: fivetran, intercom_schema: intercom_fivetran}", db=db, work=tmp_path
-    )
-    assert build.returncode == 0, build.stdout[-3000:]
-    # Fivetran's parts record every state event, so a conversation never closed has reopen_count 0 as
-    # the API objects give it (SPEC §4), not null
-    assert query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id") == api_fact
-    assert waits(db) == api_waits
-    # the loader's raw tables were never needed
-    assert query(db, "select count(*) from information_schema.schemata where schema_name = 'raw'") == [(0,)]
-
-
-def test_airbyte_tables_read_where_they_are_give_the_api_fact(
-    tmp_path: Path, api_fact: list[tuple], api_waits: list[tuple]
-) -> None:
-    db = tmp_path / "warehouse.duckdb"
-    airbyte_tables(db, "intercom_airbyte")
-    build = run_dbt(
-        "build", "--vars", "{intercom_source: airbyte, intercom_schema: intercom_airbyte}", db=db, work=tmp_path
-    )
-    assert build.returncode == 0, build.stdout[-3000:]
-    assert query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id") == api_fact
-    assert waits(db) == api_waits
-
-
 CONNECTOR_TABLES = {"fivetran": fivetran_tables, "airbyte": airbyte_tables}
 BUILD_WITHOUT_TESTS = ("build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
+
+
+def connector_build(db: Path, work: Path, connector: str, *options: str) -> subprocess.CompletedProcess:
+    """`dbt build` of the project on `connector`'s tables in `db` (schema intercom_<connector>)."""
+    variables = f"{{intercom_source: {connector}, intercom_schema: intercom_{connector}}}"
+    return run_dbt(*(options or ("build",)), "--vars", variables, db=db, work=work)
 
 
 def build_connector(tmp_path: Path, connector: str, quirks: SyncQuirks) -> tuple[Path, str]:
     db = tmp_path / "warehouse.duckdb"
     CONNECTOR_TABLES[connector](db, f"intercom_{connector}", quirks)
-    build = run_dbt(
-        "build",
-        "--vars",
-        f"{{intercom_source: {connector}, intercom_schema: intercom_{connector}}}",
-        db=db,
-        work=tmp_path,
-    )
-    return db, build.stdout
+    return db, connector_build(db, tmp_path, connector).stdout
 
 
 @pytest.mark.parametrize("connector", ["fivetran", "airbyte"])
 @pytest.mark.parametrize(
     "quirks",
     [
+        SyncQuirks(),
         SyncQuirks(history_mode=True),
         SyncQuirks(soft_deletes=True),
         SyncQuirks(text_timestamps=True),
         SyncQuirks(history_mode=True, soft_deletes=True, text_timestamps=True),
     ],
-    ids=["history_mode", "soft_deletes", "text_timestamps_at_an_offset", "all_at_once"],
+    ids=["plain", "history_mode", "soft_deletes", "text_timestamps_at_an_offset", "all_at_once"],
 )
 def test_connector_tables_as_real_syncs_leave_them_give_the_api_fact(
     tmp_path: Path, connector: str, quirks: SyncQuirks, api_fact: list[tuple], api_waits: list[tuple]
 ) -> None:
-    """SPEC §1 D: deleted conversations (no active row, or a deleted current row) leave every mart and
-    are listed; timestamps written as text keep their offset; the rest is the API objects' fact."""
+    """SPEC §1 D: the connectors' tables give the API objects' fact (a never-closed conversation has
+    reopen_count 0: the parts record every state event); deleted conversations (no active row, or a
+    deleted current row) leave every mart and are listed; timestamps written as text keep their offset."""
     if connector == "airbyte" and quirks == SyncQuirks(history_mode=True):
         pytest.skip("history mode is Fivetran's")
     db, log = build_connector(tmp_path, connector, quirks)
     assert "Completed successfully" in log, log[-3000:]
     assert query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id") == api_fact
     assert waits(db) == api_waits
+    # the loader's raw tables were never needed
+    assert query(db, "select count(*) from information_schema.schemata where schema_name = 'raw'") == [(0,)]
     deleted = query(db, "select conversation_id from main.mart_conversation_data_quality where issue = 'deleted'")
     assert deleted == (
         [(DELETED_ID,)] if (quirks.history_mode and connector == "fivetran") or quirks.soft_deletes else []
@@ -310,13 +284,7 @@ def test_a_timestamp_that_is_not_one_stops_the_build_naming_table_column_and_val
     with duckdb.connect(str(db)) as con:
         first_part = f"(select min(id) from intercom_{connector}.{table})"
         con.execute(f"update intercom_{connector}.{table} set created_at = 'yesterday' where id = {first_part}")
-    build = run_dbt(
-        "build",
-        "--vars",
-        f"{{intercom_source: {connector}, intercom_schema: intercom_{connector}}}",
-        db=db,
-        work=tmp_path,
-    )
+    build = connector_build(db, tmp_path, connector)
     assert build.returncode == 1
     assert f"{table}.created_at holds 'yesterday'" in build.stdout, build.stdout[-3000:]
 
@@ -338,16 +306,15 @@ def test_a_row_synced_late_with_an_older_sync_time_is_picked_up(tmp_path: Path, 
     with duckdb.connect(str(db)) as con:
         late = con.execute(f"select * from {schema}.{table} order by created_at desc limit 1").fetchall()
         con.execute(f"delete from {schema}.{table} where id = ?", [late[0][0]])
-    variables = f"{{intercom_source: {connector}, intercom_schema: {schema}}}"
-    assert run_dbt(*BUILD_WITHOUT_TESTS, "--vars", variables, db=db, work=tmp_path).returncode == 0
+    assert connector_build(db, tmp_path, connector, *BUILD_WITHOUT_TESTS).returncode == 0
     with duckdb.connect(str(db)) as con:
         columns = [row[0] for row in con.execute(f"describe {schema}.{table}").fetchall()]
         row = dict(zip(columns, late[0], strict=True))
         row[synced] = con.execute(f"select min({synced}) from {schema}.{table}").fetchone()[0]
         con.execute(f"insert into {schema}.{table} values ({', '.join('?' for _ in columns)})", list(row.values()))
-    assert run_dbt(*BUILD_WITHOUT_TESTS, "--vars", variables, db=db, work=tmp_path).returncode == 0
+    assert connector_build(db, tmp_path, connector, *BUILD_WITHOUT_TESTS).returncode == 0
     incremental = query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id")
-    assert run_dbt(*BUILD_WITHOUT_TESTS, "--vars", variables, "--full-refresh", db=db, work=tmp_path).returncode == 0
+    assert connector_build(db, tmp_path, connector, *BUILD_WITHOUT_TESTS, "--full-refresh").returncode == 0
     assert incremental == query(db, f"select {FACT_COLUMNS} from main.fct_conversations order by conversation_id")
 
 
@@ -358,9 +325,7 @@ def test_an_implausible_connector_timestamp_stops_the_build_saying_where_and_how
         con.execute(
             "update intercom_fivetran.conversation_history set created_at = '1970-01-02 00:00:00' where id = 2003"
         )
-    build = run_dbt(
-        "build", "--vars", "{intercom_source: fivetran, intercom_schema: intercom_fivetran}", db=db, work=tmp_path
-    )
+    build = connector_build(db, tmp_path, "fivetran")
     assert build.returncode == 1
     message = next(line for line in build.stdout.splitlines() if "stg_fivetran__conversations.started_at" in line)
     assert "1 row(s)" in message and "plausible window" in message, message

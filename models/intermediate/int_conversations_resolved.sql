@@ -67,14 +67,35 @@ conversation_ids as (
 
 ),
 
-precedence as (
+joined as (
 
-    -- a source that records state events (SPEC §4) shows every close and reopen: its conversations are
-    -- resolved from the events even when none is a state change, unless the conversation export says
-    -- closed where no part does
     select
         conversation_ids.conversation_id,
+        message_conversations.latest_timestamp,
+        message_conversations.records_state_events,
+        export_conversations.started_at as export_started_at,
+        export_conversations.resolved_at as export_resolved_at,
+        export_conversations.updated_at as export_updated_at,
+        export_conversations.state as export_state,
+        export_conversations.reopen_count as export_reopen_count,
+        event_resolutions.final_state,
+        event_resolutions.first_closed_at as event_first_closed_at,
+        event_resolutions.last_closed_at as event_last_closed_at,
+        event_resolutions.reopen_count as event_reopen_count,
+        event_resolutions.unrecorded_reopen_count as event_unrecorded_reopen_count,
+        statistics.intercom_first_close_at,
+        statistics.intercom_last_close_at,
+        statistics.intercom_count_reopens,
+        export_conversations.conversation_id is not null as in_export,
         statistics.conversation_id is not null as from_statistics,
+        coalesce(message_conversations.started_at, message_conversations.first_message_at) as clock_started_at,
+        coalesce(event_resolutions.open_seconds_to_last_event, 0) as open_seconds_to_last_event,
+        coalesce(
+            event_resolutions.last_event_at, message_conversations.started_at, message_conversations.first_message_at
+        ) as last_event_at,
+        -- a source that records state events (SPEC §4) shows every close and reopen: its conversations
+        -- are resolved from the events even when none is a state change, unless the conversation
+        -- export says closed where no part does
         coalesce(
             event_resolutions.has_state_events
             or (message_conversations.records_state_events and not coalesce(export_conversations.says_closed, false)),
@@ -95,66 +116,40 @@ precedence as (
 sourced as (
 
     select
-        conversation_ids.conversation_id,
-        message_conversations.latest_timestamp,
-        export_conversations.started_at as export_started_at,
-        export_conversations.resolved_at as export_resolved_at,
-        export_conversations.updated_at as export_updated_at,
-        coalesce(event_resolutions.open_seconds_to_last_event, 0) as open_seconds_to_last_event,
-        coalesce(
-            event_resolutions.last_event_at,
-            message_conversations.started_at,
-            message_conversations.first_message_at
-        ) as last_event_at,
-        case when precedence.from_state_events then coalesce(event_resolutions.unrecorded_reopen_count, 0) end
-            as unrecorded_reopen_count,
+        conversation_id,
+        latest_timestamp,
+        export_started_at,
+        export_resolved_at,
+        export_updated_at,
+        open_seconds_to_last_event,
+        last_event_at,
+        case when from_state_events then coalesce(event_unrecorded_reopen_count, 0) end as unrecorded_reopen_count,
+        case when from_statistics then intercom_first_close_at else event_first_closed_at end as first_closed_at,
+        case when from_statistics then intercom_last_close_at else event_last_closed_at end as last_closed_at,
         case
-            when precedence.from_statistics then statistics.intercom_first_close_at
-            else event_resolutions.first_closed_at
-        end as first_closed_at,
-        case
-            when precedence.from_statistics then statistics.intercom_last_close_at
-            else event_resolutions.last_closed_at
-        end as last_closed_at,
-        case
-            when precedence.from_statistics then 'intercom_statistics'
-            when precedence.from_state_events then 'state_events'
-            when export_conversations.conversation_id is not null then 'conversation_export'
+            when from_statistics then 'intercom_statistics'
+            when from_state_events then 'state_events'
+            when in_export then 'conversation_export'
         end as resolution_source,
         case
-            when precedence.from_statistics or precedence.from_state_events
-                then coalesce(message_conversations.started_at, message_conversations.first_message_at)
-            when export_conversations.conversation_id is not null then export_conversations.started_at
-            else coalesce(message_conversations.started_at, message_conversations.first_message_at)
+            when from_statistics or from_state_events then clock_started_at
+            when in_export then export_started_at
+            else clock_started_at
         end as resolution_started_at,
         case
-            when precedence.from_statistics then export_conversations.state
-            when precedence.from_state_events then coalesce(event_resolutions.final_state, 'open')
-            when export_conversations.conversation_id is not null
-                then coalesce(
-                    export_conversations.state,
-                    case when export_conversations.resolved_at is not null then 'closed' end
-                )
+            when from_statistics then export_state
+            when from_state_events then coalesce(final_state, 'open')
+            when in_export then coalesce(export_state, case when export_resolved_at is not null then 'closed' end)
             -- messages without a single state event: open since it started
             else 'open'
         end as state,
         case
-            when precedence.from_statistics then statistics.intercom_count_reopens
-            when precedence.from_state_events then coalesce(event_resolutions.reopen_count, 0)
-            when message_conversations.records_state_events then coalesce(export_conversations.reopen_count, 0)
-            else export_conversations.reopen_count
+            when from_statistics then intercom_count_reopens
+            when from_state_events then coalesce(event_reopen_count, 0)
+            when records_state_events then coalesce(export_reopen_count, 0)
+            else export_reopen_count
         end as reopen_count
-    from conversation_ids
-    inner join precedence
-        on conversation_ids.conversation_id = precedence.conversation_id
-    left join message_conversations
-        on conversation_ids.conversation_id = message_conversations.conversation_id
-    left join event_resolutions
-        on conversation_ids.conversation_id = event_resolutions.conversation_id
-    left join export_conversations
-        on conversation_ids.conversation_id = export_conversations.conversation_id
-    left join statistics
-        on conversation_ids.conversation_id = statistics.conversation_id
+    from joined
 
 ),
 
