@@ -26,7 +26,8 @@ def test_to_parquet_writes_every_raw_table_row_for_row(tmp_path: Path, db: Path)
         with duckdb.connect(str(db), read_only=True) as con:
             con.execute("set TimeZone = 'UTC'")
             stored = con.execute(f"select * from raw.{table}").fetchall()
-        assert stored, f"raw.{table} is empty: the fixtures should fill every raw table"
+        # only `intercom-sla pull` fills pull_deleted; an empty table must still reach Spark with its columns
+        assert stored or table == "pull_deleted", f"raw.{table} is empty: the fixtures should fill every raw table"
         assert sorted(read_parquet(out, table), key=repr) == sorted(stored, key=repr), table
 
 

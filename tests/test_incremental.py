@@ -12,7 +12,6 @@ import duckdb
 import pytest
 from compare_marts import normalised, same, sort_key
 from conftest import ROOT, load, query, run_dbt, run_script
-from intercom_sla.pull.state import PULL_SCHEMA_SQL
 
 COMPARED = (
     "int_conversations_aggregated",
@@ -259,7 +258,6 @@ def test_a_conversation_found_deleted_leaves_every_mart_of_an_incremental_build(
     assert run_dbt(*BUILD, db=db, work=tmp_path / "lived").returncode == 0
     gone = query(db, "select min(conversation_id) from main.fct_conversations")[0][0]
     with duckdb.connect(str(db)) as con:
-        con.execute(PULL_SCHEMA_SQL)
         con.execute("insert into raw.pull_deleted values (?, 'http://127.0.0.1', now(), 'test')", [gone])
     assert run_dbt(*BUILD, db=db, work=tmp_path / "lived").returncode == 0
     for table in (

@@ -49,9 +49,10 @@ def export_raw_tables(con: duckdb.DuckDBPyConnection, out_dir: Path, schema: str
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Write the loader's raw tables (messages, conversations, load_rejects, load_files) from a "
-        "DuckDB file to OUT/<table>/data.parquet, replacing what is there, so Spark (or any Parquet reader) "
-        "builds the same models on the same records. `load.py --to-parquet OUT` does the same after a load."
+        description="Write the loader's raw tables (messages, conversations, load_rejects, load_files, "
+        "pull_deleted) from a DuckDB file to OUT/<table>/data.parquet, replacing what is there, so Spark "
+        "(or any Parquet reader) builds the same models on the same records. `load.py --to-parquet OUT` "
+        "does the same after a load."
     )
     parser.add_argument("--db", required=True, type=Path, help="DuckDB file the loader wrote")
     parser.add_argument("--out", required=True, type=Path, help="folder to write the Parquet tables into")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-RAW_TABLES = ("messages", "conversations", "load_rejects", "load_files")
+RAW_TABLES = ("messages", "conversations", "load_rejects", "load_files", "pull_deleted")
 
 
 def raw_table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:

@@ -49,6 +49,14 @@ create table if not exists raw.load_rejects (
     raw_record varchar,
     _loaded_at timestamptz not null
 );
+-- conversations `intercom-sla pull` found deleted in Intercom; every load keeps the table so the models
+-- and the other engines always find it
+create table if not exists raw.pull_deleted (
+    conversation_id varchar not null,
+    api_url varchar not null,
+    found_deleted_at timestamptz not null,
+    _load_id varchar not null
+);
 create table if not exists raw.load_files (
     _load_id varchar not null,
     _source_file varchar not null,

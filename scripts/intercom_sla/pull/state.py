@@ -29,12 +29,6 @@ create table if not exists raw.pull_state (
     _load_id varchar not null,
     _pulled_at timestamptz not null
 );
-create table if not exists raw.pull_deleted (
-    conversation_id varchar not null,
-    api_url varchar not null,
-    found_deleted_at timestamptz not null,
-    _load_id varchar not null
-);
 """
 
 
