@@ -77,6 +77,7 @@ test-dbt: install  ## dbt build (unit tests, contracts, data tests) on a freshly
 benchmark: install  ## time the pipeline at 20k/100k/1M/5M conversations beside its baselines -> reports/benchmark.md
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-benchmark.txt -c constraints.txt
 	$(BIN)/python scripts/dev/benchmark.py $(BENCHMARK_ARGS)
+	$(BIN)/python scripts/dev/pull_benchmark.py --conversations 10000
 
 lookml: install  ## generate LookML views for the marts into lookml/
 	DBT_DUCKDB_PATH=$(LINT_DB) $(DBT) parse
