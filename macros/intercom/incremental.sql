@@ -92,19 +92,23 @@
     {%- if not execute or model is not mapping or model.get('resource_type') != 'model' -%}
         {{ return(true) }}
     {%- endif -%}
-    {%- set pending = model.depends_on.nodes | list -%}
+    {%- set walk = namespace(frontier=model.depends_on.nodes | list) -%}
     {%- set visited = [] -%}
-    {%- for _ in range(graph.nodes | length) if pending -%}
-        {%- set unique_id = pending.pop() -%}
-        {%- set node = graph.nodes.get(unique_id) -%}
-        {%- if node is not none and unique_id not in visited -%}
+    {#- one pass per level of the DAG above the model; the project is far shallower than 100 -#}
+    {%- for _ in range(100) if walk.frontier -%}
+        {%- set above = [] -%}
+        {%- for unique_id in walk.frontier if unique_id not in visited -%}
             {%- do visited.append(unique_id) -%}
-            {%- if node.resource_type in ('model', 'seed') and node.config.materialized != 'view'
-                and unique_id not in selected_resources -%}
-                {{ return(false) }}
+            {%- set node = graph.nodes.get(unique_id) -%}
+            {%- if node is not none -%}
+                {%- if node.resource_type in ('model', 'seed') and node.config.materialized != 'view'
+                    and unique_id not in selected_resources -%}
+                    {{ return(false) }}
+                {%- endif -%}
+                {%- do above.extend(node.depends_on.nodes if node.depends_on is defined else []) -%}
             {%- endif -%}
-            {%- do pending.extend(node.depends_on.nodes if node.depends_on is defined else []) -%}
-        {%- endif -%}
+        {%- endfor -%}
+        {%- set walk.frontier = above -%}
     {%- endfor -%}
     {{ return(true) }}
 {%- endmacro %}
