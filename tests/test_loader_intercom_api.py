@@ -54,8 +54,9 @@ def test_api_conversations_follow_the_spec(api_build: Path) -> None:
     assert facts["2003"][5:] == (1, "closed")
     # outbound: the clock starts at the customer's reply, not at the admin's opening message
     assert facts["2004"][:3] == ("P1", True, 10.0)
-    # missing optional fields: no parts, statistics, tags or priority
-    assert facts["2005"] == ("normal", True, None, None, None, None, "open")
+    # missing optional fields: no parts, statistics, tags or priority; an API object records state events,
+    # so a conversation never closed has reopen_count 0 (SPEC §4)
+    assert facts["2005"] == ("normal", True, None, None, None, 0, "open")
 
 
 def test_unknown_part_types_are_kept_and_ignored(api_build: Path) -> None:

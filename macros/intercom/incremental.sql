@@ -6,11 +6,7 @@
     where conversation_id in (
         select conversation_id
         from {{ relation }}
-        where {{ loaded_after(
-            loaded_column,
-            '(select max(messages_loaded_through) from ' ~ this ~ ')',
-            staged=relation.identifier.startswith('stg_')
-        ) }}
+        where {{ loaded_after(loaded_column, '(select max(messages_loaded_through) from ' ~ this ~ ')') }}
     )
     {%- endif %}
 {%- endmacro %}
@@ -115,11 +111,12 @@
 
 
 {#- Rows loaded after `mark`. A connector's sync job can land staged rows stamped before the last
-    build's mark (the job started before the build ran): on connector sources a staged row's mark is
-    moved back by the look-back window (var `connector_sync_lookback_hours`) so those rows are picked
-    up. An intermediate model's per-row marks are the build's own and need none. -#}
-{% macro loaded_after(loaded_column, mark, staged=true) -%}
-    {%- if intercom_source() == 'loader' or not staged -%}
+    build's mark (the job started before the build ran): on connector sources the mark is moved back by
+    the look-back window (var `connector_sync_lookback_hours`) so those rows are picked up, by the models
+    that read the staged rows and, since a late row leaves their marks where they were, by the models
+    that read those models' marks too. -#}
+{% macro loaded_after(loaded_column, mark) -%}
+    {%- if intercom_source() == 'loader' -%}
     coalesce({{ loaded_column }} > {{ mark }}, true)
     {%- else -%}
     coalesce({{ loaded_column }} > {{ add_seconds(mark, -3600.0 * var('connector_sync_lookback_hours', 24)) }}, true)
