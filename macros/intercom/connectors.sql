@@ -85,6 +85,17 @@
 {%- endmacro %}
 
 
+{#- The order of a conversation's messages for replaying its owners: by time, the opening message
+    first among messages of the same second, then the part's position in the record that held it
+    (`part_position`, where the source gives one), then `tie_breaker`. -#}
+{% macro intercom_message_order(tie_breaker) -%}
+    created_at,
+    case when intercom_record = 'source' then 0 else 1 end,
+    coalesce(part_position, 0),
+    {{ tie_breaker }}
+{%- endmacro %}
+
+
 {#- The assignee and team in effect at each part (SPEC §7), replayed in part order from the assignment
     parts of `relation` (columns conversation_id, part_order, assigned_to_type, assigned_to_id,
     current_admin_id, current_team_id): to an admin sets the assignee, to a team sets the team and
@@ -152,9 +163,11 @@
     ] -%}
     with all_parts as (
 
-        select {{ columns | join(', ') }} from {{ opening_messages }}
+        select {{ columns | join(', ') }}, cast(null as {{ dbt.type_bigint() }}) as part_position
+        from {{ opening_messages }}
         union all
-        select {{ columns | join(', ') }} from {{ parts }}
+        select {{ columns | join(', ') }}, cast(null as {{ dbt.type_bigint() }}) as part_position
+        from {{ parts }}
 
     ),
 
@@ -162,7 +175,9 @@
 
         select
             *,
-            row_number() over (partition by conversation_id order by created_at, message_id) as part_order
+            row_number() over (
+                partition by conversation_id order by {{ intercom_message_order('message_id') }}
+            ) as part_order
         from all_parts
 
     ),

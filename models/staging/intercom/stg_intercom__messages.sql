@@ -50,6 +50,11 @@ renamed as (
         nullif(trim(author_id), '') as author_id,
         nullif(trim(team_id), '') as team_id,
         {{ json_text('_extra_columns', 'intercom_record') }} as intercom_record,
+        cast({{ json_text('_extra_columns', 'intercom_part_position') }} as {{ dbt.type_bigint() }}) as part_position,
+        {{ json_text('_extra_columns', 'intercom_assigned_to_type') }} as assigned_to_type,
+        {{ json_text('_extra_columns', 'intercom_assigned_to_id') }} as assigned_to_id,
+        {{ json_text('_extra_columns', 'intercom_current_admin_id') }} as opening_current_admin_id,
+        {{ json_text('_extra_columns', 'intercom_current_team_id') }} as opening_current_team_id,
         -- API objects, streams and exports with a part type record every state change (SPEC §4)
         (
             nullif(trim(part_type), '') is not null
@@ -66,6 +71,53 @@ renamed as (
         where deleted.conversation_id = trim(source.conversation_id)
     )
 
+),
+
+ordered as (
+
+    -- the opening message carries the conversation's current owners, which stand in where no part
+    -- assigns; an API record's owners are replayed as every source's are (SPEC §7)
+    select
+        *,
+        max(opening_current_admin_id) over (partition by conversation_id) as current_admin_id,
+        max(opening_current_team_id) over (partition by conversation_id) as current_team_id,
+        row_number() over (
+            partition by conversation_id order by {{ intercom_message_order('message_key') }}
+        ) as part_order
+    from renamed
+
+),
+
+owned as (
+
+    {{ replayed_owners('ordered') }}
+
+),
+
+final as (
+
+    select
+        message_key,
+        message_id,
+        conversation_id,
+        sender_type,
+        part_type,
+        has_body,
+        created_at,
+        export_first_response_at,
+        priority,
+        -- a message export names the owner on each row as it was; an API record is replayed
+        case when intercom_record is null then assignee_id else replayed_assignee_id end as assignee_id,
+        tags,
+        author_id,
+        case when intercom_record is null then team_id else replayed_team_id end as team_id,
+        intercom_record,
+        records_state_events,
+        source_file,
+        source_line,
+        loaded_at
+    from owned
+
 )
 
-select * from renamed
+select * from final

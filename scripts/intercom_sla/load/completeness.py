@@ -12,8 +12,10 @@ log = logging.getLogger("load")
 
 INCOMPLETE_SQL = """
 with expected as (
-    -- as int_conversations_completeness counts: the statistics count when present, else the part list's
-    -- own total_count (a GET /conversations/{id} object returns at most 500 parts and says how many there are)
+    -- as int_conversations_completeness counts (tests/test_loader_connectors.py holds the two to the same
+    -- answer): the statistics count when present, else the part list's own total_count (a
+    -- GET /conversations/{id} object returns at most 500 parts and says how many there are), against the
+    -- parts loaded
     select
         trim(conversation_id) as conversation_id,
         cast(
@@ -30,7 +32,7 @@ loaded as (
     select trim(conversation_id) as conversation_id, count(*) as parts_loaded
     from raw.messages
     where trim(conversation_id) in (select conversation_id from expected)
-        and not starts_with(_record_key, 'source:')
+        and _extra_columns ->> 'intercom_record' = 'part'
     group by all
 )
 select count(*)

@@ -3,8 +3,8 @@
 
 The conversations stream holds Intercom conversation objects without their parts and is read like the
 REST API (intercom_api). The parts stream holds one conversation part per record with its
-`conversation_id`; each becomes a message row, the assignee and team replayed per conversation in
-part order (created_at, then file order). The two streams may come in one folder, in any order, or in
+`conversation_id`; each becomes a message row, positioned in file order (the assignee and team in
+effect at each part are replayed in dbt, as for every source). The two streams may come in one folder, in any order, or in
 separate loads: they meet in the raw tables.
 """
 
@@ -60,25 +60,16 @@ def part_objects_sql() -> str:
 
 
 def part_messages_sql() -> str:
-    """Message rows for every record of a parts stream (from `part_objects`)."""
+    """Message rows for every record of a parts stream (from `part_objects`), positioned in file order."""
     return f"""
         create or replace temp table incoming as
         with stream_parts as (
             select
                 rowid - (select min(rowid) from part_objects) + 1 as record_number,
+                rowid - (select min(rowid) from part_objects) + 1 as part_position,
                 part,
-                part.conversation_id as conversation_id,
-                cast(null as varchar) as current_admin,
-                cast(null as varchar) as current_team
+                part.conversation_id as conversation_id
             from part_objects
-        ),
-        ordered_parts as (
-            select
-                *,
-                row_number() over (
-                    partition by conversation_id order by try_cast(part.created_at as double), record_number
-                ) as part_order
-            from stream_parts
         )
-        select * from ({part_rows_sql("ordered_parts")})
+        select * from ({part_rows_sql("stream_parts")})
     """

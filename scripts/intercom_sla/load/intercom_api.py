@@ -52,10 +52,6 @@ CONVERSATION = {
     "conversation_parts": {"total_count": "VARCHAR", "conversation_parts": [PART]},
 }
 
-# Intercom author types onto the loader's sender types: a team acting on a conversation is teammates'
-# work. Anything else passes through and is rejected by validation with its reason.
-SENDER_TYPE_SQL = "case lower(trim({author}.type)) when 'team' then 'admin' else {author}.type end"
-
 # Largest single JSON document accepted (a page of 150 conversations with their parts fits easily).
 MAX_OBJECT_BYTES = 256 * 1024 * 1024
 
@@ -154,106 +150,95 @@ def conversation_rows_sql() -> str:
 
 
 def part_rows_sql(parts_relation: str) -> str:
-    """Message rows from `parts_relation(record_number, conversation_id, part_order, part, current_admin,
-    current_team)`: the assignee and team in effect at each part, replayed from the `assigned_to` of the
-    parts before it (SPEC §7); a conversation without any assignment part keeps its current ones."""
+    """Message rows from `parts_relation(record_number, conversation_id, part_position, part)`, each part as
+    it was written: whom an assignment part assigned to travels in its extra columns, and the assignee and
+    team in effect at each part are replayed in dbt (stg_intercom__messages, SPEC §7), as for every source."""
     return f"""
         with assignments as (
             select
                 *,
+                -- some sync tools write the object as its Python repr, or a bare admin id
                 case
-                    when json_type(part.assigned_to) = 'VARCHAR' then part.assigned_to ->> '$'
-                    when json_type(part.assigned_to) in ('BIGINT', 'UBIGINT') then cast(part.assigned_to as varchar)
-                    when json_type(part.assigned_to) = 'OBJECT' then
-                        case when part.assigned_to ->> 'type' = 'admin' then part.assigned_to ->> 'id' else '' end
-                end as assignee_set,
-                case when part.assigned_to ->> 'type' = 'team' then part.assigned_to ->> 'id' end as team_set
+                    when json_type(part.assigned_to) = 'VARCHAR' and starts_with(trim(part.assigned_to ->> '$'), '{{')
+                        then try_cast(replace(replace(part.assigned_to ->> '$', '''', '"'), 'None', 'null') as json)
+                    else part.assigned_to
+                end as assigned_to
             from {parts_relation}
-        ),
-        replayed as (
-            select
-                *,
-                count(assignee_set) over (partition by conversation_id) > 0 as has_assignments,
-                last_value(assignee_set ignore nulls) over (
-                    partition by conversation_id order by part_order rows between unbounded preceding and current row
-                ) as assignee_at,
-                last_value(team_set ignore nulls) over (
-                    partition by conversation_id order by part_order rows between unbounded preceding and current row
-                ) as team_at
-            from assignments
         )
         select
             part.id as message_id,
             conversation_id,
-            {SENDER_TYPE_SQL.format(author="part.author")} as sender_type,
+            part.author.type as sender_type,
             part.part_type as part_type,
             part.created_at as created_at,
             cast(null as varchar) as first_response_at,
             cast(null as varchar) as priority,
-            case when has_assignments then nullif(assignee_at, '') else current_admin end as assignee_id,
+            cast(null as varchar) as assignee_id,
             cast(null as varchar) as tags,
             part.body as body,
             part.author.id as author_id,
-            case when has_assignments then team_at else current_team end as team_id,
+            cast(null as varchar) as team_id,
             part.author.from_ai_agent as from_ai_agent,
             part.author.is_ai_answer as is_ai_answer,
-            json_object('intercom_record', 'part', 'intercom_author_id', part.author.id) as extra_columns,
+            json_object(
+                'intercom_record', 'part',
+                'intercom_author_id', part.author.id,
+                'intercom_part_position', part_position,
+                'intercom_assigned_to_type', case
+                    when json_type(assigned_to) = 'OBJECT' then assigned_to ->> 'type'
+                    when json_type(assigned_to) in ('VARCHAR', 'BIGINT', 'UBIGINT') then 'admin'
+                end,
+                'intercom_assigned_to_id', case
+                    when json_type(assigned_to) = 'OBJECT' then assigned_to ->> 'id'
+                    when json_type(assigned_to) in ('VARCHAR', 'BIGINT', 'UBIGINT') then assigned_to ->> '$'
+                end
+            ) as extra_columns,
             record_number as source_record
-        from replayed
+        from assignments
     """
 
 
-# The current assignee and team stand in for the opening message only when the object carries its
-# parts and none of them assigns (SPEC §7). An object without its parts (a connector's conversations
-# stream, whose parts come in another file) leaves the owner unset: dbt's owner model applies the
-# stand-in once it sees every part, whichever load brought them.
-CURRENT_OWNERS_STAND_IN = "assigned.conversation_id is null and conversation.conversation_parts is not null"
-
-
 def message_rows_sql() -> str:
-    """The opening message and every embedded part of each conversation object, as message rows."""
+    """The opening message and every embedded part of each conversation object, as message rows. The
+    opening message carries the conversation's current assignee and team, which stand in where no part
+    assigns (SPEC §7, applied in dbt)."""
     return f"""
         create or replace temp table incoming as
         with embedded_parts as (
             select
                 record_number,
                 conversation.id as conversation_id,
-                conversation.admin_assignee_id as current_admin,
-                conversation.team_assignee_id as current_team,
                 unnest(conversation.conversation_parts.conversation_parts) as part,
-                generate_subscripts(conversation.conversation_parts.conversation_parts, 1) as part_order
+                generate_subscripts(conversation.conversation_parts.conversation_parts, 1) as part_position
             from conversation_records
         ),
         part_rows as ({part_rows_sql("embedded_parts")}),
-        assigned as (
-            select distinct conversation_id
-            from embedded_parts
-            where json_type(part.assigned_to) in ('OBJECT', 'VARCHAR', 'BIGINT', 'UBIGINT')
-        ),
         source_rows as (
             select
                 'source:' || coalesce(conversation.source.id, conversation.id) as message_id,
                 conversation.id as conversation_id,
-                {SENDER_TYPE_SQL.format(author="conversation.source.author")} as sender_type,
+                conversation.source.author.type as sender_type,
                 'comment' as part_type,
                 conversation.created_at as created_at,
                 cast(null as varchar) as first_response_at,
                 conversation.priority as priority,
-                case when {CURRENT_OWNERS_STAND_IN} then conversation.admin_assignee_id end as assignee_id,
+                cast(null as varchar) as assignee_id,
                 cast(null as varchar) as tags,
                 conversation.source.body as body,
                 conversation.source.author.id as author_id,
-                case when {CURRENT_OWNERS_STAND_IN} then conversation.team_assignee_id end as team_id,
+                cast(null as varchar) as team_id,
                 conversation.source.author.from_ai_agent as from_ai_agent,
                 conversation.source.author.is_ai_answer as is_ai_answer,
                 json_object(
                     'intercom_record', 'source',
                     'intercom_author_id', conversation.source.author.id,
-                    'intercom_delivered_as', conversation.source.delivered_as
+                    'intercom_delivered_as', conversation.source.delivered_as,
+                    'intercom_part_position', 0,
+                    'intercom_current_admin_id', conversation.admin_assignee_id,
+                    'intercom_current_team_id', conversation.team_assignee_id
                 ) as extra_columns,
                 record_number as source_record
             from conversation_records
-            left join assigned on assigned.conversation_id = conversation_records.conversation.id
         )
         select * from source_rows
         union all

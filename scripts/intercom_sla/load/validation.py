@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .layouts import ExportFile
 
-ACCEPTED_SENDER_TYPES = ("user", "lead", "contact", "admin", "teammate", "bot")
+# Intercom's author types; dbt reads each as user, admin or bot (macro intercom_sender_type)
+ACCEPTED_SENDER_TYPES = ("user", "lead", "contact", "admin", "teammate", "team", "bot")
 ACCEPTED_STATES = ("open", "closed", "snoozed")
 TIMESTAMP_EXPECTATION = "expected ISO 8601 with an offset or Z, a naive local time, or unix epoch seconds"
 # Epoch values with more than 11 digits are milliseconds or garbage, never seconds in this era.
