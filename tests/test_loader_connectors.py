@@ -5,6 +5,7 @@ folder or in separate loads), as a list page without parts, and the silent failu
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -143,6 +144,24 @@ def test_a_list_page_without_parts_takes_its_figures_from_intercom_statistics(tm
     assert by_id["2002"][3] == "met"
     # 2005 has no statistics and no parts: it is complete as far as anyone can tell
     assert by_id["2005"][0] is False
+
+
+def test_a_list_page_then_the_objects_give_the_api_fact(
+    tmp_path: Path, api_fact: list[tuple], api_waits: list[tuple]
+) -> None:
+    page = {"type": "conversation.list", "conversations": []}
+    for conversation in conversations():
+        page["conversations"].append({key: value for key, value in conversation.items() if key != "conversation_parts"})
+    listed = tmp_path / "list.json"
+    listed.write_text(json.dumps(page))
+    first = load(tmp_path / "db.duckdb", listed)
+    assert first.returncode == 0, first.stderr
+    fact(tmp_path / "db.duckdb", tmp_path)
+    second = load(tmp_path / "db.duckdb", API_PAGE)
+    assert second.returncode == 0, second.stderr
+    assert "incomplete" not in second.stderr
+    assert fact(tmp_path / "db.duckdb", tmp_path) == api_fact
+    assert waits(tmp_path / "db.duckdb") == api_waits
 
 
 def test_objects_with_parts_counted_but_none_loaded_and_no_statistics_fail_the_build(tmp_path: Path) -> None:
@@ -330,3 +349,39 @@ def test_an_implausible_connector_timestamp_stops_the_build_saying_where_and_how
     message = next(line for line in build.stdout.splitlines() if "stg_fivetran__conversations.started_at" in line)
     assert "1 row(s)" in message and "plausible window" in message, message
     assert "conversation_id 2003: 1970-01-02 00:00:00" in message and "earliest_plausible_timestamp" in message
+
+
+REAL_CONNECTOR_OUTPUT = Path(__file__).resolve().parent / "fixtures" / "connectors"
+
+
+@pytest.mark.parametrize(
+    "folder",
+    ["tap_intercom", "airbyte_source_intercom", "airbyte_source_intercom/destination"],
+    ids=["tap-intercom via target-jsonl", "airbyte-source-intercom records", "airbyte destination files"],
+)
+def test_what_the_real_connectors_write_gives_the_api_fact(
+    tmp_path: Path, folder: str, api_fact: list[tuple], api_waits: list[tuple]
+) -> None:
+    """tests/fixtures/connectors/README.md: each connector run against a fake Intercom serving page_1.json."""
+    sync = tmp_path / "sync"
+    sync.mkdir()
+    for stream in ("conversations.jsonl", "conversation_parts.jsonl"):
+        (sync / stream).write_bytes((REAL_CONNECTOR_OUTPUT / folder / stream).read_bytes())
+    run = load(tmp_path / "db.duckdb", sync)
+    assert run.returncode == 0, run.stderr
+    assert_every_record_accounted_for(run, tmp_path / "db.duckdb")
+    assert not re.search(r"rejected [1-9]", run.stderr), run.stderr
+    assert fact(tmp_path / "db.duckdb", tmp_path) == api_fact
+    assert waits(tmp_path / "db.duckdb") == api_waits
+
+
+def test_an_intercom_statistic_that_is_not_a_time_is_refused_at_load_naming_field_and_value(tmp_path: Path) -> None:
+    records = [json.loads(line) for line in (REAL_CONNECTOR_OUTPUT / "tap_intercom" / "conversations.jsonl").open()]
+    records[0]["statistics"]["first_close_at"] = "soon after lunch"
+    stream = write_lines(tmp_path / "conversations.jsonl", records, wrapped=False)
+    run = load(tmp_path / "db.duckdb", stream)
+    assert_every_record_accounted_for(run, tmp_path / "db.duckdb")
+    rejects = query(tmp_path / "db.duckdb", "select _source_line, _source_column, reason from raw.load_rejects")
+    assert rejects == [(1, "statistics.first_close_at", rejects[0][2])]
+    assert "cannot read 'soon after lunch' as a timestamp" in rejects[0][2]
+    assert fact(tmp_path / "db.duckdb", tmp_path)  # the other conversations build

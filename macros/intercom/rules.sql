@@ -230,7 +230,7 @@
 {% macro intercom_figure(key, kind) -%}
     {%- set value = json_text('_extra_columns', 'intercom_' ~ key) -%}
     {%- if kind == 'timestamp' -%}
-        {{ epoch_text_to_timestamp(value) }}
+        {{ timestamp_from_text(value, 'raw.conversations statistics.' ~ key) }}
     {%- elif kind == 'count' -%}
         cast({{ value }} as {{ dbt.type_bigint() }})
     {%- else -%}

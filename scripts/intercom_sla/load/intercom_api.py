@@ -28,14 +28,8 @@ PART = {
     "author": AUTHOR,
     "assigned_to": "JSON",  # an object ({type, id}) or, in some sync tools, a bare id
 }
-STATISTICS = (
-    "first_contact_reply_at",
-    "first_admin_reply_at",
-    "first_close_at",
-    "last_close_at",
-    "count_reopens",
-    "count_conversation_parts",
-)
+STATISTICS_TIMESTAMPS = ("first_contact_reply_at", "first_admin_reply_at", "first_close_at", "last_close_at")
+STATISTICS = (*STATISTICS_TIMESTAMPS, "count_reopens", "count_conversation_parts")
 CONVERSATION = {
     "id": "VARCHAR",
     "created_at": "VARCHAR",
@@ -126,7 +120,11 @@ def conversation_rows_sql() -> str:
             cast(null as varchar) as assignee_email,
             nullif(array_to_string(
                 list_filter(
-                    json_extract_string(conversation.tags, '$.tags[*].name'),
+                    -- a tag.list object as the API writes it, or its bare list as Singer's tap does
+                    case
+                        when json_type(conversation.tags) = 'ARRAY' then json_extract_string(conversation.tags, '$[*].name')
+                        else json_extract_string(conversation.tags, '$.tags[*].name')
+                    end,
                     lambda tag: coalesce(trim(tag), '') <> ''
                 ),
                 ';'

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from .intercom_api import STATISTICS_TIMESTAMPS
+
 if TYPE_CHECKING:
     from .layouts import ExportFile
 
@@ -113,6 +115,17 @@ class TimestampWindow:
         return {"earliest": self.earliest, "latest": self.latest}
 
 
+def statistics_timestamp_check(name: str) -> Check:
+    """Intercom's own times travel in the extra columns, epoch seconds from the API and ISO text from
+    Singer's tap; one dbt cannot read would stop the build, so the record is refused here."""
+    value = f"(extra_columns ->> 'intercom_{name}')"
+    return Check(
+        f"statistics.{name}",
+        f"not {empty(value)} and {timestamp_sql(value)} is null",
+        f"'cannot read ''' || {value} || ''' as a timestamp; {TIMESTAMP_EXPECTATION}'",
+    )
+
+
 def one_of_check(column: str, values: tuple[str, ...], required: bool) -> Check:
     listed = ", ".join(f"'{value}'" for value in values)
     failed = f"coalesce(lower(trim({column})), '') not in ({listed})"
@@ -203,6 +216,7 @@ CONVERSATIONS = ExportKind(
         one_of_check("state", ACCEPTED_STATES, required=False),
         count_check("message_count"),
         count_check("reopen_count"),
+        *(statistics_timestamp_check(name) for name in STATISTICS_TIMESTAMPS),
     ),
 )
 
