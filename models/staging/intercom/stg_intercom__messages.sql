@@ -106,16 +106,16 @@ final as (
         created_at,
         export_first_response_at,
         priority,
-        -- a message export names the owner on each row as it was; an API record is replayed
-        case when intercom_record is null then assignee_id else replayed_assignee_id end as assignee_id,
         tags,
         author_id,
-        case when intercom_record is null then team_id else replayed_team_id end as team_id,
         intercom_record,
         records_state_events,
         source_file,
         source_line,
-        loaded_at
+        loaded_at,
+        -- a message export names the owner on each row as it was; an API record is replayed
+        case when intercom_record is null then assignee_id else replayed_assignee_id end as assignee_id,
+        case when intercom_record is null then team_id else replayed_team_id end as team_id
     from owned
 
 )

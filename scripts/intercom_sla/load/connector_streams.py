@@ -4,8 +4,8 @@
 The conversations stream holds Intercom conversation objects without their parts and is read like the
 REST API (intercom_api). The parts stream holds one conversation part per record with its
 `conversation_id`; each becomes a message row, positioned in file order (the assignee and team in
-effect at each part are replayed in dbt, as for every source). The two streams may come in one folder, in any order, or in
-separate loads: they meet in the raw tables.
+effect at each part are replayed in dbt, as for every source). The two streams may come in one folder,
+in any order, or in separate loads: they meet in the raw tables.
 """
 
 from __future__ import annotations

@@ -122,7 +122,8 @@ def conversation_rows_sql() -> str:
                 list_filter(
                     -- a tag.list object as the API writes it, or its bare list as Singer's tap does
                     case
-                        when json_type(conversation.tags) = 'ARRAY' then json_extract_string(conversation.tags, '$[*].name')
+                        when json_type(conversation.tags) = 'ARRAY'
+                            then json_extract_string(conversation.tags, '$[*].name')
                         else json_extract_string(conversation.tags, '$.tags[*].name')
                     end,
                     lambda tag: coalesce(trim(tag), '') <> ''
