@@ -122,12 +122,15 @@ def test_streams_arriving_in_separate_loads_give_the_api_fact(
     assert waits(tmp_path / "db.duckdb") == api_waits
 
 
+def list_page(path: Path) -> Path:
+    """The conversations as a `conversation.list` page: objects without their parts."""
+    listed = [{key: value for key, value in item.items() if key != "conversation_parts"} for item in conversations()]
+    path.write_text(json.dumps({"type": "conversation.list", "conversations": listed}))
+    return path
+
+
 def test_a_list_page_without_parts_takes_its_figures_from_intercom_statistics(tmp_path: Path) -> None:
-    page = {"type": "conversation.list", "conversations": []}
-    for conversation in conversations():
-        page["conversations"].append({key: value for key, value in conversation.items() if key != "conversation_parts"})
-    listed = tmp_path / "list.json"
-    listed.write_text(json.dumps(page))
+    listed = list_page(tmp_path / "list.json")
     run = load(tmp_path / "db.duckdb", listed)
     assert run.returncode == 0, run.stderr
     assert "4 conversation(s) are incomplete" in run.stderr and "GET /conversations/{id}" in run.stderr
@@ -151,11 +154,7 @@ def test_a_list_page_without_parts_takes_its_figures_from_intercom_statistics(tm
 def test_a_list_page_then_the_objects_give_the_api_fact(
     tmp_path: Path, api_fact: list[tuple], api_waits: list[tuple]
 ) -> None:
-    page = {"type": "conversation.list", "conversations": []}
-    for conversation in conversations():
-        page["conversations"].append({key: value for key, value in conversation.items() if key != "conversation_parts"})
-    listed = tmp_path / "list.json"
-    listed.write_text(json.dumps(page))
+    listed = list_page(tmp_path / "list.json")
     first = load(tmp_path / "db.duckdb", listed)
     assert first.returncode == 0, first.stderr
     fact(tmp_path / "db.duckdb", tmp_path)

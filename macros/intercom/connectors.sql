@@ -85,25 +85,32 @@
 {%- endmacro %}
 
 
-{#- The order of a conversation's messages for replaying its owners: by time, the opening message
-    first among messages of the same second, then the part's position in the record that held it
-    (`part_position`, where the source gives one), then `tie_breaker`. -#}
-{% macro intercom_message_order(tie_breaker) -%}
-    created_at,
-    case when intercom_record = 'source' then 0 else 1 end,
-    coalesce(part_position, 0),
-    {{ tie_breaker }}
-{%- endmacro %}
+{#- The assignee and team in effect at each message (SPEC §7), replayed from the assignment parts of
+    `relation` (columns conversation_id, created_at, intercom_record, part_position, assigned_to_type,
+    assigned_to_id, current_admin_id, current_team_id) in the one order every source uses: by time, the
+    opening message first among messages of the same second, then the part's position in the record
+    that held it (where the source gives one), then `tie_breaker`. To an admin sets the assignee, to a
+    team sets the team and clears the assignee, to nobody clears the assignee. A conversation without
+    any assignment part keeps its current assignee and team. Portable: a running count of assignments
+    groups each part with the assignment before it, instead of `ignore nulls`, which PostgreSQL lacks. -#}
+{% macro replayed_owners(relation, tie_breaker) -%}
+    with ordered as (
 
+        select
+            *,
+            row_number() over (
+                partition by conversation_id
+                order by
+                    created_at,
+                    case when intercom_record = 'source' then 0 else 1 end,
+                    coalesce(part_position, 0),
+                    {{ tie_breaker }}
+            ) as part_order
+        from {{ relation }}
 
-{#- The assignee and team in effect at each part (SPEC §7), replayed in part order from the assignment
-    parts of `relation` (columns conversation_id, part_order, assigned_to_type, assigned_to_id,
-    current_admin_id, current_team_id): to an admin sets the assignee, to a team sets the team and
-    clears the assignee, to nobody clears the assignee. A conversation without any assignment part
-    keeps its current assignee and team. Portable: a running count of assignments groups each part
-    with the assignment before it, instead of `ignore nulls`, which PostgreSQL lacks. -#}
-{% macro replayed_owners(relation) -%}
-    with owner_events as (
+    ),
+
+    owner_events as (
 
         select
             *,
@@ -112,7 +119,7 @@
                 when assigned_to_type is not null then ''
             end as assignee_set,
             case when assigned_to_type = 'team' then assigned_to_id end as team_set
-        from {{ relation }}
+        from ordered
 
     ),
 
@@ -171,20 +178,9 @@
 
     ),
 
-    ordered as (
-
-        select
-            *,
-            row_number() over (
-                partition by conversation_id order by {{ intercom_message_order('message_id') }}
-            ) as part_order
-        from all_parts
-
-    ),
-
     owned as (
 
-        {{ replayed_owners('ordered') }}
+        {{ replayed_owners('all_parts', 'message_id') }}
 
     )
 

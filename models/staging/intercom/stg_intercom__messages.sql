@@ -73,24 +73,21 @@ renamed as (
 
 ),
 
-ordered as (
+with_current_owners as (
 
     -- the opening message carries the conversation's current owners, which stand in where no part
     -- assigns; an API record's owners are replayed as every source's are (SPEC §7)
     select
         *,
         max(opening_current_admin_id) over (partition by conversation_id) as current_admin_id,
-        max(opening_current_team_id) over (partition by conversation_id) as current_team_id,
-        row_number() over (
-            partition by conversation_id order by {{ intercom_message_order('message_key') }}
-        ) as part_order
+        max(opening_current_team_id) over (partition by conversation_id) as current_team_id
     from renamed
 
 ),
 
 owned as (
 
-    {{ replayed_owners('ordered') }}
+    {{ replayed_owners('with_current_owners', 'message_key') }}
 
 ),
 
