@@ -68,7 +68,7 @@ def test_unknown_sender_type_is_rejected_with_its_line(tmp_path: Path, db: Path)
     assert run.counts() == {"read": 3, "loaded": 2, "superseded": 0, "duplicates": 0, "rejected": 1}
     [(line, column, reason)] = rejects(db)
     assert (line, column) == (2, "sender_type")
-    assert "'system'" in reason and "expected one of user, lead, contact, admin, teammate, bot" in reason
+    assert "'system'" in reason and "expected one of user, lead, contact, admin, teammate, team, bot" in reason
     raw = query(db, "select raw_record from raw.load_rejects")[0][0]
     assert '"sender_type":"system"' in raw
 
