@@ -4,6 +4,7 @@ folder or in separate loads), as a list page without parts, and the silent failu
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import subprocess
@@ -386,3 +387,84 @@ def test_an_intercom_statistic_that_is_not_a_time_is_refused_at_load_naming_fiel
     assert rejects == [(1, "statistics.first_close_at", rejects[0][2])]
     assert "cannot read 'soon after lunch' as a timestamp" in rejects[0][2]
     assert fact(tmp_path / "db.duckdb", tmp_path)  # the other conversations build
+
+
+def owners_at_each_part(conversation: dict) -> list[tuple[str | None, str | None]]:
+    """The assignee and team in effect at the opening message and at each part (SPEC §7), as an export
+    tool that knows them writes them on every row: an independent reading of `assigned_to`."""
+    parts = conversation.get("conversation_parts", {}).get("conversation_parts", [])
+    if not any(part.get("assigned_to") for part in parts):
+        current = (conversation.get("admin_assignee_id"), conversation.get("team_assignee_id"))
+        return [current] * (len(parts) + 1)
+    assignee, team, owners = None, None, [(None, None)]
+    for part in parts:
+        assigned = part.get("assigned_to") or {}
+        if assigned.get("type") == "admin":
+            assignee = assigned["id"]
+        elif assigned.get("type") == "team":
+            assignee, team = None, assigned["id"]
+        elif part.get("assigned_to") is not None or part["part_type"].endswith("assignment"):
+            assignee = None
+        owners.append((assignee, team))
+    return owners
+
+
+def message_export(folder: Path) -> Path:
+    """The conversations as an export tool's two CSVs: one row per message with its `part_type` and the
+    owner at it (SPEC §1 A), and one row per conversation (SPEC §1 B) with its current owners."""
+    folder.mkdir()
+    messages, listed = [], []
+    for conversation in conversations():
+        parts = conversation.get("conversation_parts", {}).get("conversation_parts", [])
+        source = conversation.get("source", {})
+        opening = {**source, "id": f"source:{source.get('id') or conversation['id']}"}
+        rows = [(opening, "comment", conversation["created_at"])]
+        rows += [(part, part["part_type"], part["created_at"]) for part in parts]
+        for (message, part_type, created_at), (assignee, team) in zip(
+            rows, owners_at_each_part(conversation), strict=True
+        ):
+            author = message.get("author", {})
+            messages.append(
+                {
+                    "message_id": message["id"],
+                    "conversation_id": conversation["id"],
+                    "sender_type": author.get("type"),
+                    "part_type": part_type,
+                    "created_at": created_at,
+                    "body": message.get("body") or "",
+                    "author_id": author.get("id"),
+                    "assignee_id": assignee,
+                    "team_id": team,
+                    "from_ai_agent": author.get("from_ai_agent"),
+                    "priority": conversation.get("priority"),
+                }
+            )
+        tags = [tag["name"] for tag in (conversation.get("tags") or {}).get("tags", [])]
+        listed.append(
+            {
+                "conversation_id": conversation["id"],
+                "started_at": conversation["created_at"],
+                "state": conversation.get("state"),
+                "priority": conversation.get("priority"),
+                "tags": ";".join(tags),
+                "updated_at": conversation.get("updated_at"),
+                "intercom_admin_assignee_id": conversation.get("admin_assignee_id"),
+                "intercom_team_assignee_id": conversation.get("team_assignee_id"),
+            }
+        )
+    for name, rows in (("messages.csv", messages), ("conversations.csv", listed)):
+        with (folder / name).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows([{key: "" if value is None else value for key, value in row.items()} for row in rows])
+    return folder
+
+
+def test_a_message_export_with_part_types_gives_the_api_fact(
+    tmp_path: Path, api_fact: list[tuple], api_waits: list[tuple]
+) -> None:
+    run = load(tmp_path / "db.duckdb", message_export(tmp_path / "export"))
+    assert run.returncode == 0, run.stderr
+    assert_every_record_accounted_for(run, tmp_path / "db.duckdb")
+    assert fact(tmp_path / "db.duckdb", tmp_path) == api_fact
+    assert waits(tmp_path / "db.duckdb") == api_waits
