@@ -1,6 +1,8 @@
-"""Every path Intercom data reaches a team by (SPEC §1 C and D) gives the same conversation fact: the
-hand-written API conversations rendered as Airbyte / Singer streams (flat, under `_airbyte_data`, in one
-folder or in separate loads), as a list page without parts, and the silent failures the issue named."""
+"""Every path Intercom data reaches a team by (SPEC §1 A to D) gives the same conversation fact and
+customer waits: the hand-written API conversations as a message export with part types, as a list page
+then the objects, as Airbyte / Singer streams (flat, under `_airbyte_data`, in one folder or in separate
+loads), as what the real tap-intercom and airbyte-source-intercom write, and as Fivetran's and Airbyte's
+warehouse tables with the quirks of real syncs; and the silent failures the issue named."""
 
 from __future__ import annotations
 
