@@ -159,7 +159,8 @@
     {%- set iso = "'^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?$'" -%}
     {%- set iso_with_offset = "'^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'" -%}
     case
-        when {{ trimmed }} = '' then null
+        -- before the error branch: Spark's raise_error stops on a null message, which the others return as null
+        when {{ trimmed }} is null or {{ trimmed }} = '' then null
         when {{ regexp_like(trimmed, "'^[0-9]+([.][0-9]+)?$'") }}
             then {{ epoch_text_to_timestamp(trimmed) }}
         when {{ regexp_like(trimmed, iso_with_offset) }}
