@@ -7,16 +7,26 @@ or test failed, 2 a problem with the input or the database (one line, no traceba
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
+import signal
 import sys
-from collections.abc import Callable
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import duckdb
+
+from intercom_sla.untrusted_text import terminal_safe
+
+if TYPE_CHECKING:
+    from dbt.cli.main import dbtRunnerResult
 
 PROJECT = Path(__file__).resolve().parents[2]
 DEFAULT_DB = Path("data/intercom_sla.duckdb")
@@ -34,7 +44,7 @@ class Failed(click.ClickException):
 
     def show(self, file=None) -> None:
         if self.message:
-            click.echo(f"error: {self.message}", err=True)
+            click.echo(f"error: {terminal_safe(self.message)}", err=True)
 
 
 def database_path(db: Path | None) -> Path:
@@ -111,23 +121,49 @@ def ran(exit_code: int) -> None:
         raise Failed("", exit_code)
 
 
+def require_writable_folder(folder: Path) -> None:
+    """Find out before any work that the reports can be written: the folder exists or can be made, and
+    takes a file."""
+    from intercom_sla.report_files import ReportPathError, report_folder
+
+    try:
+        report_folder(folder)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except ReportPathError as error:
+        raise Failed(str(error)) from None
+    except OSError as error:
+        raise Failed(f"--out {folder}: cannot write the reports there ({error.strerror})") from None
+
+
 def require_database(db: Path) -> None:
     if not db.exists():
         raise Failed(f"{db}: no database yet; load an export first: intercom-sla load --db {db} EXPORT...")
 
 
-def run_dbt(db: Path, arguments: list[str]) -> None:
+def dbt_targets() -> list[str]:
+    import yaml
+
+    profiles = yaml.safe_load((PROJECT / "profiles.yml").read_text(encoding="utf-8"))
+    return list(profiles["intercom_sla"]["outputs"])
+
+
+def run_dbt(db: Path, arguments: list[str]) -> dbtRunnerResult:
     """dbt in this process, with the project's profile pointed at `db`."""
     from dbt.cli.main import dbtRunner
 
     os.environ["DBT_DUCKDB_PATH"] = str(db)
     os.environ["DBT_PROFILES_DIR"] = str(PROJECT)
     try:
-        result = dbtRunner().invoke([*arguments, "--project-dir", str(PROJECT)])
+        with console_until_interrupted():
+            result = dbtRunner().invoke([*arguments, "--project-dir", str(PROJECT)])
     finally:
         release_dbt_database()
+    if isinstance(result.exception, KeyboardInterrupt):
+        raise KeyboardInterrupt
     if result.exception is not None:
-        raise Failed(f"dbt {arguments[0]}: {str(result.exception).strip().splitlines()[0]}")
+        detail = str(result.exception).strip() or type(result.exception).__name__
+        raise Failed(f"dbt {arguments[0]}: {detail.splitlines()[0]}")
     if not result.success:
         messages = " ".join(str(getattr(node, "message", "") or "") for node in (result.result or []))
         if "lock" in messages.lower():
@@ -139,6 +175,34 @@ def run_dbt(db: Path, arguments: list[str]) -> None:
                 1,
             )
         raise Failed(f"dbt {arguments[0]} failed: see the models and tests marked ERROR or FAIL above", 1)
+    return result
+
+
+@contextlib.contextmanager
+def console_until_interrupted() -> Iterator[None]:
+    """dbt's console output until a Ctrl-C; what dbt prints while it cancels (its stack trace) goes only to
+    its log file, and the command says `interrupted`."""
+    console = sys.stdout
+    interrupted = threading.Event()
+
+    class Console:
+        def write(self, text: str) -> int:
+            return len(text) if interrupted.is_set() else console.write(text)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(console, name)
+
+    def on_interrupt(signal_number: int, frame: object) -> None:
+        interrupted.set()
+        raise KeyboardInterrupt
+
+    previous_handler = signal.signal(signal.SIGINT, on_interrupt)
+    sys.stdout = Console()
+    try:
+        yield
+    finally:
+        sys.stdout = console
+        signal.signal(signal.SIGINT, previous_handler)
 
 
 def built_by_another_release(messages: str) -> bool:
@@ -174,7 +238,17 @@ def cli() -> None:
     """
 
 
+class LoaderArguments(click.Command):
+    """A command whose arguments go to the loader's own parser as the user typed them, `--` included (click
+    would drop it, and a file named like an option, `-week.csv`, could then not be given)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["typed_arguments"] = list(args)
+        return super().parse_args(ctx, args)
+
+
 @cli.command(
+    cls=LoaderArguments,
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []},
     add_help_option=False,
 )
@@ -185,7 +259,7 @@ def load(ctx: click.Context) -> None:
     Takes the loader's own options; `intercom-sla load --help` lists them.
     Example: intercom-sla load exports/ airbyte/conversation_parts.jsonl
     """
-    arguments = list(ctx.args)
+    arguments = ctx.meta["typed_arguments"]
     if "--db" not in arguments and not any(argument in ("-h", "--help") for argument in arguments):
         database = database_path(None)
         database.parent.mkdir(parents=True, exist_ok=True)
@@ -215,6 +289,8 @@ def build(
     Example: intercom-sla build --vars '{business_hours_comparison_schedule: us_office}'
     """
     database = database_path(db)
+    if target and target not in dbt_targets():
+        raise Failed(f"--target {target}: profiles.yml defines the targets {', '.join(dbt_targets())}")
     if target in (None, "duckdb"):
         require_database(database)
     arguments = ["build"]
@@ -228,7 +304,9 @@ def build(
         arguments += ["--target", target]
     if quiet:
         arguments.append("--quiet")
-    run_dbt(database, arguments)
+    built = run_dbt(database, arguments)
+    if selections and not built.result:
+        raise Failed(f"--select {' '.join(selections)}: selects no model, seed or test of the project")
 
 
 @cli.command()
@@ -252,6 +330,7 @@ def report(db: Path | None, out: Path, formats: str) -> None:
     unknown = chosen - set(REPORT_FORMATS)
     if unknown or not chosen:
         raise Failed(f"--format {formats}: expected some of {', '.join(REPORT_FORMATS)}")
+    require_writable_folder(out)
     if chosen & {"csv", "json"}:
         from intercom_sla.export_reports import main as export_main
 
@@ -316,6 +395,7 @@ def run(
         raise Failed(f"nothing to run on: give export files or folders, or set {TOKEN_VARIABLE} to pull from Intercom")
     if not pulling and (since or region or api_url):
         raise Failed("--since, --region and --api-url are for pulling: add --pull to pull after loading the files")
+    require_writable_folder(out)
     if paths:
         from intercom_sla.load.cli import main as load_main
 
@@ -336,6 +416,8 @@ def sample(out: Path, conversations: int, conversation_export: Path | None) -> N
 
     Example: intercom-sla sample --out data/sample/messages.csv && intercom-sla run data/sample/
     """
+    if conversation_export and conversation_export.resolve() == out.resolve():
+        raise Failed(f"--out and --conversation-export both name {out}; give each file its own path")
     from intercom_sla.generate_sample import main as sample_main
 
     arguments = ["--out", str(out), "--conversations", str(conversations)]
@@ -418,7 +500,7 @@ def main() -> int:
     except click.ClickException as mistake:
         mistake.show()
         return 2
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except (KeyboardInterrupt, click.exceptions.Abort, duckdb.InterruptException):
         click.echo("interrupted", err=True)
         return 130
     return 0

@@ -14,6 +14,7 @@ import duckdb
 
 from intercom_sla.export_parquet import export_raw_tables
 from intercom_sla.memory_limit import DEFAULT_MEMORY_LIMIT, configured_memory_limit, connect_read_only
+from intercom_sla.untrusted_text import terminal_safe
 
 from .errors import LoadError
 from .runner import load
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         window = TimestampWindow(args.earliest or default.earliest, args.latest or default.latest)
         counts = load(args.db, args.files, args.assume_tz, args.memory_limit, args.columns, window)
     except LoadError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {terminal_safe(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         # the load is one transaction: interrupted before its commit, it left nothing behind

@@ -80,7 +80,13 @@ def inspect_export(path: Path, mapping: dict[str, str] | None = None) -> ExportF
         raise LoadError(f"{path}: line 1: no header row; cannot tell the layout. The loader reads {KNOWN_LAYOUTS}")
     if is_json_export(path, line):
         return inspect_json(path)
-    header = next(csv.reader([line]))
+    try:
+        header = next(csv.reader([line]))
+    except csv.Error:
+        raise LoadError(
+            f"{path}: line 1: a header field is longer than {csv.field_size_limit():,} characters (the line holds "
+            f"{len(line):,}); an export's column names are short: is this an export?"
+        ) from None
     layout = inspect_csv_header(header, mapping or {})
     if isinstance(layout, str):
         raise LoadError(f"{path}: line 1: {layout}")

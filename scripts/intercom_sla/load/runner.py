@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import sys
 import uuid
@@ -134,6 +135,9 @@ def account_records(
     counts.rejected = malformed + invalid
 
     bar.set_postfix_str("deduplicating")
+    # every time is read by now; the keys and hashes spell times in UTC, so that the same record read
+    # under another --assume-tz is still a duplicate of itself
+    con.execute("set TimeZone = 'UTC'")
     valid = scalar(con, "select count(*) from typed where reject_reason is null")
     if export.kind is MESSAGES:
         counts.loaded = scalar(con, INSERT_MESSAGES_SQL, parameters)
@@ -248,16 +252,20 @@ def load_exports(
         con.execute("set TimeZone = $tz", {"tz": time_zone})
         counts = load_file(con, export, file_number, load_id, window, bar)
         bar.set_postfix_str("done")
+        fingerprint = content_fingerprint(export.path)
+        if counts.loaded:
+            refuse_another_reading(con, export, fingerprint, time_zone)
         kind = export.kind.name if export.kind else "intercom_api"
         con.execute(
             "insert into raw.load_files (_load_id, _source_file, export_kind, assume_tz, records_read,"
-            " records_loaded, records_superseded, records_duplicate, records_rejected, _loaded_at)"
-            " values ($load_id, $file, $kind, $tz, $r, $l, $s, $d, $x, current_timestamp)",
+            " records_loaded, records_superseded, records_duplicate, records_rejected, _loaded_at, content_sha256)"
+            " values ($load_id, $file, $kind, $tz, $r, $l, $s, $d, $x, current_timestamp, $sha256)",
             {
                 "load_id": load_id,
                 "file": export.source,
                 "kind": kind,
                 "tz": time_zone,
+                "sha256": fingerprint,
                 "r": counts.read,
                 "l": counts.loaded,
                 "s": counts.superseded,
@@ -268,6 +276,30 @@ def load_exports(
         log.info("%s (%s): %s", export.source, export.dialect or kind, counts.summary())
         total += counts
     return total
+
+
+def content_fingerprint(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def refuse_another_reading(
+    con: duckdb.DuckDBPyConnection, export: ExportFile, fingerprint: str, time_zone: str
+) -> None:
+    """The same bytes loaded before with their naive times read in another zone would store each message
+    again at other times: refused, naming the zone that reads the file as it was loaded."""
+    earlier = con.execute(
+        "select _source_file, assume_tz from raw.load_files where content_sha256 = $sha256 and assume_tz <> $tz"
+        " order by _loaded_at limit 1",
+        {"sha256": fingerprint, "tz": time_zone},
+    ).fetchone()
+    if earlier:
+        source, earlier_zone = earlier
+        raise LoadError(
+            f"{export.path}: the same file was loaded before ({source}) with its times without an offset read "
+            f"in {earlier_zone}; read in {time_zone} they would be other times and every message would count "
+            f"twice. Load it with --assume-tz {earlier_zone}, or into a new database; nothing loaded"
+        )
 
 
 def load(

@@ -75,4 +75,6 @@ alter table raw.messages add column if not exists has_body boolean;
 alter table raw.messages add column if not exists author_id varchar;
 alter table raw.messages add column if not exists team_id varchar;
 alter table raw.messages add column if not exists from_ai_agent boolean;
+-- the file's bytes, so the same export is recognised under any name or options
+alter table raw.load_files add column if not exists content_sha256 varchar;
 """
