@@ -91,26 +91,12 @@
     opening message first among messages of the same second, then the part's position in the record
     that held it (where the source gives one), then `tie_breaker`. To an admin sets the assignee, to a
     team sets the team and clears the assignee, to nobody clears the assignee. A conversation without
-    any assignment part keeps its current assignee and team. Portable: a running count of assignments
-    groups each part with the assignment before it, instead of `ignore nulls`, which PostgreSQL lacks. -#}
+    any assignment part keeps its current assignee and team. -#}
 {% macro replayed_owners(relation, tie_breaker) -%}
-    with ordered as (
-
-        select
-            *,
-            row_number() over (
-                partition by conversation_id
-                order by
-                    created_at,
-                    case when intercom_record = 'source' then 0 else 1 end,
-                    coalesce(part_position, 0),
-                    {{ tie_breaker }}
-            ) as part_order
-        from {{ relation }}
-
-    ),
-
-    owner_events as (
+    {%- set message_order -%}
+        created_at, case when intercom_record = 'source' then 0 else 1 end, coalesce(part_position, 0), {{ tie_breaker }}
+    {%- endset -%}
+    with owner_events as (
 
         select
             *,
@@ -119,24 +105,7 @@
                 when assigned_to_type is not null then ''
             end as assignee_set,
             case when assigned_to_type = 'team' then assigned_to_id end as team_set
-        from ordered
-
-    ),
-
-    owner_groups as (
-
-        select
-            *,
-            sum(case when assignee_set is not null then 1 else 0 end) over (
-                partition by conversation_id order by part_order rows between unbounded preceding and current row
-            ) as assignee_group,
-            sum(case when team_set is not null then 1 else 0 end) over (
-                partition by conversation_id order by part_order rows between unbounded preceding and current row
-            ) as team_group,
-            max(case when assignee_set is not null then 1 else 0 end) over (
-                partition by conversation_id
-            ) = 1 as has_assignments
-        from owner_events
+        from {{ relation }}
 
     ),
 
@@ -144,9 +113,12 @@
 
         select
             *,
-            max(assignee_set) over (partition by conversation_id, assignee_group) as assignee_at,
-            max(team_set) over (partition by conversation_id, team_group) as team_at
-        from owner_groups
+            {{ last_non_null_over('assignee_set', 'conversation_id', message_order) }} as assignee_at,
+            {{ last_non_null_over('team_set', 'conversation_id', message_order) }} as team_at,
+            max(case when assigned_to_type is not null then 1 else 0 end) over (
+                partition by conversation_id
+            ) = 1 as has_assignments
+        from owner_events
 
     )
 

@@ -22,6 +22,13 @@ source as (
         _source_line,
         _loaded_at
     from {{ source('intercom', 'messages') }}
+    {%- if is_incremental() %}
+    where trim(conversation_id) in (
+        select trim(conversation_id)
+        from {{ source('intercom', 'messages') }}
+        where {{ loaded_after('_loaded_at', '(select max(loaded_at) from ' ~ this ~ ')') }}
+    )
+    {%- endif %}
 
 ),
 
@@ -73,6 +80,41 @@ renamed as (
 
 ),
 
+exported as (
+
+    -- a message export names the owner on each row as it was (SPEC §7)
+    select
+        message_key,
+        message_id,
+        conversation_id,
+        sender_type,
+        part_type,
+        has_body,
+        created_at,
+        export_first_response_at,
+        priority,
+        tags,
+        author_id,
+        intercom_record,
+        records_state_events,
+        source_file,
+        source_line,
+        loaded_at,
+        assignee_id,
+        team_id
+    from renamed
+    where intercom_record is null
+
+),
+
+api_records as (
+
+    select *
+    from renamed
+    where intercom_record is not null
+
+),
+
 with_current_owners as (
 
     -- the opening message carries the conversation's current owners, which stand in where no part
@@ -81,7 +123,7 @@ with_current_owners as (
         *,
         max(opening_current_admin_id) over (partition by conversation_id) as current_admin_id,
         max(opening_current_team_id) over (partition by conversation_id) as current_team_id
-    from renamed
+    from api_records
 
 ),
 
@@ -91,7 +133,7 @@ owned as (
 
 ),
 
-final as (
+replayed as (
 
     select
         message_key,
@@ -110,10 +152,17 @@ final as (
         source_file,
         source_line,
         loaded_at,
-        -- a message export names the owner on each row as it was; an API record is replayed
-        case when intercom_record is null then assignee_id else replayed_assignee_id end as assignee_id,
-        case when intercom_record is null then team_id else replayed_team_id end as team_id
+        replayed_assignee_id as assignee_id,
+        replayed_team_id as team_id
     from owned
+
+),
+
+final as (
+
+    select * from exported
+    union all
+    select * from replayed
 
 )
 
