@@ -7,6 +7,7 @@ import os
 import signal
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,51 @@ def test_ctrl_c_while_dbt_builds_says_interrupted_and_exits_130(tmp_path: Path) 
     stdout, stderr = build.communicate(timeout=120)
     assert build.returncode == 130, stdout[-2000:] + stderr[-2000:]
     assert stderr.strip().splitlines()[-1] == "interrupted" and "Traceback" not in stderr + stdout
+
+
+UNWORKABLE_DATABASE_NAMES = ["raw.duckdb", "main.duckdb", "Temp.duckdb", "system.week.duckdb", "it's.duckdb"]
+
+
+@pytest.mark.parametrize("name", [*UNWORKABLE_DATABASE_NAMES, "a\nb.duckdb", ".x.duckdb"])
+def test_a_database_name_dbt_cannot_work_in_is_refused_before_loading(tmp_path: Path, name: str) -> None:
+    line = one_line_error(intercom_sla("load", "--db", tmp_path / name, FIXTURES / "seed_example.csv"))
+    assert "choose another file name" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_database_name_with_spaces_and_dots_loads_and_builds(tmp_path: Path) -> None:
+    db = tmp_path / "week 48.données.duckdb"
+    assert intercom_sla("load", "--db", db, FIXTURES / "seed_example.csv").returncode == 0
+    built = intercom_sla("build", "--db", db, "--quiet")
+    assert built.returncode == 0, built.stdout[-3000:]
+
+
+@pytest.mark.parametrize("subcommand", ["build", "docs", "status", "report", "export-parquet"])
+@pytest.mark.parametrize("content", [b"conversation_id,created_at\n", b""])
+def test_a_file_that_is_not_a_database_is_one_line(tmp_path: Path, subcommand: str, content: bytes) -> None:
+    not_a_database = tmp_path / "export.duckdb"
+    not_a_database.write_bytes(content)
+    arguments = ("--out", tmp_path / "out") if subcommand == "export-parquet" else ()
+    line = one_line_error(intercom_sla(subcommand, "--db", not_a_database, *arguments))
+    assert "is not a DuckDB database" in line
+
+
+def test_a_database_held_by_another_process_is_one_line_before_dbt(tmp_path: Path) -> None:
+    db = tmp_path / "t.duckdb"
+    assert intercom_sla("load", "--db", db, FIXTURES / "seed_example.csv").returncode == 0
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print(flush=True); time.sleep(60)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        holder.stdout.readline()
+        done = intercom_sla("build", "--db", db)
+    finally:
+        holder.kill()
+    assert "in use by another process" in one_line_error(done)
+    assert "dbt" not in done.stdout.lower()

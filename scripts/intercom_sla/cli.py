@@ -136,9 +136,20 @@ def require_writable_folder(folder: Path) -> None:
         raise Failed(f"--out {folder}: cannot write the reports there ({error.strerror})") from None
 
 
-def require_database(db: Path) -> None:
+def require_database(db: Path, for_writing: bool = False) -> None:
+    """A DuckDB database at `db` (and, `for_writing`, no other process holding it), else one line."""
+    from intercom_sla.load.database import check_database_path, connect
+    from intercom_sla.load.errors import LoadError
+    from intercom_sla.memory_limit import configured_memory_limit
+
     if not db.exists():
         raise Failed(f"{db}: no database yet; load an export first: intercom-sla load --db {db} EXPORT...")
+    try:
+        check_database_path(db)
+        if for_writing:  # found now, rather than by every dbt model in turn
+            connect(db, configured_memory_limit()).close()
+    except LoadError as error:
+        raise Failed(str(error)) from None
 
 
 def dbt_targets() -> list[str]:
@@ -292,7 +303,7 @@ def build(
     if target and target not in dbt_targets():
         raise Failed(f"--target {target}: profiles.yml defines the targets {', '.join(dbt_targets())}")
     if target in (None, "duckdb"):
-        require_database(database)
+        require_database(database, for_writing=True)
     arguments = ["build"]
     for selection in selections:
         arguments += ["--select", selection]
@@ -447,7 +458,7 @@ def docs(db: Path | None) -> None:
     Example: intercom-sla docs && open target/index.html
     """
     database = database_path(db)
-    require_database(database)
+    require_database(database, for_writing=True)
     run_dbt(database, ["docs", "generate", "--quiet"])
     click.echo(f"wrote {PROJECT / 'target' / 'index.html'}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -14,9 +15,29 @@ DUCKDB_MAGIC = b"DUCK"
 EXPORT_LIKE_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet", ".gz", ".zip", ".txt", ".xlsx")
 
 
+# DuckDB names a database after its file name up to the first dot, and dbt qualifies every table with
+# that name, so it must differ from the schemas and catalogs it is looked up beside.
+NAMES_TAKEN_IN_DUCKDB = ("raw", "main", "temp", "system", "memory", "pg_catalog", "information_schema")
+
+
+def database_name_problem(db_path: Path) -> str | None:
+    """Why dbt could not work in a database of this file name, or None."""
+    catalog = db_path.name.split(".")[0]
+    if not catalog:
+        return "a file name starting with a dot gives the database no name"
+    if catalog.lower() in NAMES_TAKEN_IN_DUCKDB:
+        return f"DuckDB would name the database {catalog!r}, as a schema or catalog inside it is named"
+    if any(character in "\"'`\\" or unicodedata.category(character).startswith("C") for character in catalog):
+        return "quotes, backslashes and control characters in the file name break the database's name in SQL"
+    return None
+
+
 def check_database_path(db_path: Path) -> None:
     """Refuse anything that is not a DuckDB file or a new path, in one line, naming what it is instead."""
     hint = "expected a DuckDB database file, for example --db data/intercom_sla.duckdb"
+    name_problem = database_name_problem(db_path)
+    if name_problem:
+        raise LoadError(f"{db_path}: {name_problem}; choose another file name, for example intercom_sla.duckdb")
     if db_path.is_dir():
         raise LoadError(f"{db_path}: is a folder; {hint}")
     if db_path.exists():
