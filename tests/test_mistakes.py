@@ -192,3 +192,20 @@ def test_a_database_held_by_another_process_is_one_line_before_dbt(tmp_path: Pat
         holder.kill()
     assert "in use by another process" in one_line_error(done)
     assert "dbt" not in done.stdout.lower()
+
+
+def test_ctrl_c_while_a_report_query_runs_says_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """DuckDB stops the running query on Ctrl-C and raises its own error, not KeyboardInterrupt."""
+    from intercom_sla import cli, export_reports
+
+    def stopped_by_ctrl_c(argv: list[str]) -> int:
+        raise RuntimeError("Query interrupted")
+
+    db = tmp_path / "t.duckdb"
+    assert intercom_sla("load", "--db", db, FIXTURES / "seed_example.csv").returncode == 0
+    monkeypatch.setattr(export_reports, "main", stopped_by_ctrl_c)
+    monkeypatch.setattr(sys, "argv", ["intercom-sla", "report", "--db", str(db), "--out", str(tmp_path / "out")])
+    assert cli.main() == 130
+    assert capsys.readouterr().err == "interrupted\n"

@@ -511,10 +511,18 @@ def main() -> int:
     except click.ClickException as mistake:
         mistake.show()
         return 2
-    except (KeyboardInterrupt, click.exceptions.Abort, duckdb.InterruptException):
+    except BaseException as error:
+        if not interrupted(error):
+            raise
         click.echo("interrupted", err=True)
         return 130
     return 0
+
+
+def interrupted(error: BaseException) -> bool:
+    """A Ctrl-C: Python's KeyboardInterrupt, or DuckDB's error for the query it stopped."""
+    stopped_query = isinstance(error, RuntimeError) and str(error) == "Query interrupted"
+    return stopped_query or isinstance(error, KeyboardInterrupt | click.exceptions.Abort | duckdb.InterruptException)
 
 
 if __name__ == "__main__":
