@@ -122,7 +122,7 @@ def ran(exit_code: int) -> None:
 
 
 def require_writable_folder(folder: Path) -> None:
-    """Find out before any work that the reports can be written: the folder exists or can be made, and
+    """Find out before any work that the output can be written: the folder exists or can be made, and
     takes a file."""
     from intercom_sla.report_files import ReportPathError, report_folder
 
@@ -133,7 +133,18 @@ def require_writable_folder(folder: Path) -> None:
     except ReportPathError as error:
         raise Failed(str(error)) from None
     except OSError as error:
-        raise Failed(f"--out {folder}: cannot write the reports there ({error.strerror})") from None
+        raise Failed(f"{folder}: cannot write files there ({error.strerror})") from None
+
+
+def check_database_path_or_fail(db: Path) -> None:
+    """A DuckDB database or a new one the loader may create at `db`, else one line."""
+    from intercom_sla.load.database import check_database_path
+    from intercom_sla.load.errors import LoadError
+
+    try:
+        check_database_path(db)
+    except LoadError as error:
+        raise Failed(str(error)) from None
 
 
 def require_database(db: Path, for_writing: bool = False) -> None:
@@ -400,12 +411,14 @@ def run(
     With $INTERCOM_ACCESS_TOKEN set and no PATHS it pulls: intercom-sla run --region eu
     """
     database = database_path(db)
-    database.parent.mkdir(parents=True, exist_ok=True)
+    if db is None:  # the default database's folder; a folder the user names must exist
+        database.parent.mkdir(parents=True, exist_ok=True)
     pulling = with_pull or (not paths and bool(os.environ.get(TOKEN_VARIABLE, "").strip()))
     if not paths and not pulling:
         raise Failed(f"nothing to run on: give export files or folders, or set {TOKEN_VARIABLE} to pull from Intercom")
     if not pulling and (since or region or api_url):
         raise Failed("--since, --region and --api-url are for pulling: add --pull to pull after loading the files")
+    check_database_path_or_fail(database)
     require_writable_folder(out)
     if paths:
         from intercom_sla.load.cli import main as load_main
@@ -413,6 +426,7 @@ def run(
         ran(load_main(["--db", str(database), *map(str, paths)], prog="intercom-sla run"))
     if pulling:
         pull_into(database, since, region, api_url)
+    require_database(database, for_writing=True)
     build_arguments = ["build", "--quiet"] + (["--vars", dbt_vars] if dbt_vars else [])
     run_dbt(database, build_arguments)
     report.callback(db=database, out=out, formats="csv,json,html")
@@ -429,6 +443,9 @@ def sample(out: Path, conversations: int, conversation_export: Path | None) -> N
     """
     if conversation_export and conversation_export.resolve() == out.resolve():
         raise Failed(f"--out and --conversation-export both name {out}; give each file its own path")
+    for written in (out, conversation_export):
+        if written:
+            require_writable_folder(written.parent)
     from intercom_sla.generate_sample import main as sample_main
 
     arguments = ["--out", str(out), "--conversations", str(conversations)]
@@ -444,6 +461,7 @@ def lookml(out: Path) -> None:
 
     Example: intercom-sla lookml --out lookml
     """
+    require_writable_folder(out)
     run_dbt(database_path(None), ["parse", "--quiet"])
     from intercom_sla.generate_lookml import main as lookml_main
 
@@ -473,6 +491,7 @@ def export_parquet(db: Path | None, out: Path) -> None:
     """
     database = database_path(db)
     require_database(database)
+    require_writable_folder(out)
     from intercom_sla.export_parquet import main as parquet_main
 
     ran(parquet_main(["--db", str(database), "--out", str(out)]))
@@ -508,6 +527,10 @@ def main() -> int:
     except Failed as failure:
         failure.show()
         return failure.exit_code
+    except click.UsageError as mistake:
+        command = mistake.ctx.command_path if mistake.ctx else "intercom-sla"
+        click.echo(f"error: {terminal_safe(mistake.format_message())} (see {command} --help)", err=True)
+        return 2
     except click.ClickException as mistake:
         mistake.show()
         return 2

@@ -9,6 +9,7 @@ import sys
 import zoneinfo
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import duckdb
 
@@ -45,8 +46,15 @@ def utc_date(text: str) -> datetime:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
+class OneLineErrors(argparse.ArgumentParser):
+    """A command-line mistake in one line, as every other intercom-sla error, not the usage and then it."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {terminal_safe(message)} (see {self.prog} --help)\n")
+
+
 def parse_args(argv: list[str] | None, prog: str | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrors(
         prog=prog,
         description=(
             "Load Intercom exports into a DuckDB file: message exports (CSV with conversation_id, "
