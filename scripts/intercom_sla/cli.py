@@ -346,12 +346,12 @@ def report(db: Path | None, out: Path, formats: str) -> None:
 
     Example: intercom-sla report --out reports --format html
     """
-    database = database_path(db)
-    require_database(database)
     chosen = {name.strip() for name in formats.split(",") if name.strip()}
     unknown = chosen - set(REPORT_FORMATS)
     if unknown or not chosen:
         raise Failed(f"--format {formats}: expected some of {', '.join(REPORT_FORMATS)}")
+    database = database_path(db)
+    require_database(database)
     require_writable_folder(out)
     if chosen & {"csv", "json"}:
         from intercom_sla.export_reports import main as export_main
