@@ -179,7 +179,12 @@ def part_rows_sql(parts_relation: str) -> str:
             cast(null as varchar) as team_id,
             part.author.from_ai_agent as from_ai_agent,
             part.author.is_ai_answer as is_ai_answer,
-            json_object(
+            -- most parts assign nobody, and their rows leave the assignment out rather than store nulls
+            case when assigned_to is null then json_object(
+                'intercom_record', 'part',
+                'intercom_author_id', part.author.id,
+                'intercom_part_position', part_position
+            ) else json_object(
                 'intercom_record', 'part',
                 'intercom_author_id', part.author.id,
                 'intercom_part_position', part_position,
@@ -191,7 +196,7 @@ def part_rows_sql(parts_relation: str) -> str:
                     when json_type(assigned_to) = 'OBJECT' then assigned_to ->> 'id'
                     when json_type(assigned_to) in ('VARCHAR', 'BIGINT', 'UBIGINT') then assigned_to ->> '$'
                 end
-            ) as extra_columns,
+            ) end as extra_columns,
             record_number as source_record
         from assignments
     """

@@ -252,8 +252,9 @@ def load_exports(
         con.execute("set TimeZone = $tz", {"tz": time_zone})
         counts = load_file(con, export, file_number, load_id, window, bar)
         bar.set_postfix_str("done")
-        fingerprint = content_fingerprint(export.path)
-        if counts.loaded:
+        # only exports can hold naive times; API objects and connector streams give every time its zone
+        fingerprint = content_fingerprint(export.path) if export.kind else None
+        if counts.loaded and fingerprint:
             refuse_another_reading(con, export, fingerprint, time_zone)
         kind = export.kind.name if export.kind else "intercom_api"
         con.execute(

@@ -119,9 +119,14 @@ def statistics_timestamp_check(name: str) -> Check:
     """Intercom's own times travel in the extra columns, epoch seconds from the API and ISO text from
     Singer's tap; one dbt cannot read would stop the build, so the record is refused here."""
     value = f"(extra_columns ->> 'intercom_{name}')"
+    # timestamp_sql(value) is null, with the API's epoch seconds told first by the cheaper test
+    unreadable = (
+        f"not regexp_full_match(trim({value}), '{EPOCH_SECONDS_PATTERN}')"
+        f" and try_cast(trim({value}) as timestamptz) is null"
+    )
     return Check(
         f"statistics.{name}",
-        f"not {empty(value)} and {timestamp_sql(value)} is null",
+        f"not {empty(value)} and {unreadable}",
         f"'cannot read ''' || {value} || ''' as a timestamp; {TIMESTAMP_EXPECTATION}'",
     )
 
