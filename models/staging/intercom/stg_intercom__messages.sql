@@ -1,3 +1,10 @@
+{#- the columns every row keeps as staged; the owners are added by the path a row takes -#}
+{%- set message_columns -%}
+    message_key, message_id, conversation_id, sender_type, part_type, has_body, created_at,
+    export_first_response_at, priority, tags, author_id, intercom_record, records_state_events,
+    source_file, source_line, loaded_at
+{%- endset %}
+
 with
 
 source as (
@@ -84,22 +91,7 @@ exported as (
 
     -- a message export names the owner on each row as it was (SPEC §7)
     select
-        message_key,
-        message_id,
-        conversation_id,
-        sender_type,
-        part_type,
-        has_body,
-        created_at,
-        export_first_response_at,
-        priority,
-        tags,
-        author_id,
-        intercom_record,
-        records_state_events,
-        source_file,
-        source_line,
-        loaded_at,
+        {{ message_columns }},
         assignee_id,
         team_id
     from renamed
@@ -136,22 +128,7 @@ owned as (
 replayed as (
 
     select
-        message_key,
-        message_id,
-        conversation_id,
-        sender_type,
-        part_type,
-        has_body,
-        created_at,
-        export_first_response_at,
-        priority,
-        tags,
-        author_id,
-        intercom_record,
-        records_state_events,
-        source_file,
-        source_line,
-        loaded_at,
+        {{ message_columns }},
         replayed_assignee_id as assignee_id,
         replayed_team_id as team_id
     from owned
