@@ -15,16 +15,14 @@ DUCKDB_MAGIC = b"DUCK"
 EXPORT_LIKE_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet", ".gz", ".zip", ".txt", ".xlsx")
 
 
-# DuckDB names a database after its file name up to the first dot, and dbt qualifies every table with
-# that name, so it must differ from the schemas and catalogs it is looked up beside.
+# DuckDB names a database after its file name up to the first dot (leading dots skipped), and dbt
+# qualifies every table with that name, so it must differ from the schemas and catalogs beside it.
 NAMES_TAKEN_IN_DUCKDB = ("raw", "main", "temp", "system", "memory", "pg_catalog", "information_schema")
 
 
 def database_name_problem(db_path: Path) -> str | None:
     """Why dbt could not work in a database of this file name, or None."""
-    catalog = db_path.name.split(".")[0]
-    if not catalog:
-        return "a file name starting with a dot gives the database no name"
+    catalog = db_path.name.lstrip(".").split(".")[0] or db_path.name
     if catalog.lower() in NAMES_TAKEN_IN_DUCKDB:
         return f"DuckDB would name the database {catalog!r}, as a schema or catalog inside it is named"
     if any(character in "\"'`\\" or unicodedata.category(character).startswith("C") for character in catalog):
