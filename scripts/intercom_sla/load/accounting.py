@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import duckdb
 
 
-def not_rejected_before(line_sql: str, reason_sql: str) -> str:
+def not_rejected_before(source_sql: str, line_sql: str, reason_sql: str) -> str:
     """SQL true for a reject not yet in raw.load_rejects: reloading a file records its rejects once (SPEC §2)."""
     return f"""not exists (
         select 1 from raw.load_rejects as recorded
-        where recorded._source_file = $source_file
+        where recorded._source_file = {source_sql}
             and recorded._source_line is not distinct from {line_sql}
             and recorded.reason = {reason_sql}
     )"""
@@ -31,12 +31,10 @@ def one_copy_per_key(name: str, order: str) -> str:
 )"""
 
 
-INSERT_MESSAGES_SQL = f"""
-insert into raw.messages (
-    message_id, conversation_id, sender_type, part_type, created_at, first_response_at, priority, assignee_id,
-    tags, has_body, author_id, team_id, from_ai_agent, _extra_columns, _record_key, _source_file, _source_line,
-    _load_id, _loaded_at
-)
+# The messages of `typed` not stored yet, one copy each (the first in file order), with the file each is
+# loaded from: the counts per file come from here.
+STAGE_NEW_MESSAGES_SQL = f"""
+create or replace temp table new_messages as
 with keyed as (
     select
         *,
@@ -59,11 +57,21 @@ with keyed as (
 ),
 {one_copy_per_key("first_copies", "record_index")}
 select
-    message_id, conversation_id, sender_type, part_type, created_at_parsed, first_response_at_parsed,
+    file_index, message_id, conversation_id, sender_type, part_type, created_at_parsed, first_response_at_parsed,
     priority, assignee_id, tags, has_body_parsed, author_id, team_id, ai_agent_parsed, extra_columns, record_key,
-    $source_file, source_line, $load_id, current_timestamp
+    source_file, source_line
 from first_copies
 where not exists (select 1 from raw.messages as loaded where loaded._record_key = first_copies.record_key)
+"""
+
+INSERT_MESSAGES_SQL = """
+insert into raw.messages (
+    message_id, conversation_id, sender_type, part_type, created_at, first_response_at, priority, assignee_id,
+    tags, has_body, author_id, team_id, from_ai_agent, _extra_columns, _record_key, _source_file, _source_line,
+    _load_id, _loaded_at
+)
+select * exclude (file_index), $load_id, current_timestamp
+from new_messages
 """
 
 CONVERSATION_CONTENT_HASH_SQL = """md5(to_json([
@@ -102,13 +110,14 @@ judged as (
         on stored._record_key = newest.record_key
 ),
 repeated_copies as (
-    select record_key, record_index, {CONVERSATION_CONTENT_HASH_SQL} as content_hash
+    select file_index, record_key, record_index, {CONVERSATION_CONTENT_HASH_SQL} as content_hash
     from keyed
     where record_key in (select record_key from repeated_keys)
 ),
 older_copies as (
     -- the other records of a conversation repeated in this file: a copy of the winner, or older
     select
+        repeated_copies.file_index,
         repeated_copies.record_key,
         case when repeated_copies.content_hash = newest.content_hash then 'duplicate' else 'superseded' end
             as outcome
@@ -118,7 +127,7 @@ older_copies as (
 )
 select * exclude (replaces_stored), replaces_stored from judged
 union all by name
-select record_key, outcome, false as replaces_stored from older_copies
+select file_index, record_key, outcome, false as replaces_stored from older_copies
 """
 
 DELETE_REPLACED_CONVERSATIONS_SQL = """
@@ -135,7 +144,7 @@ insert into raw.conversations (
 select
     conversation_id, started_at_parsed, user_id, resolved_at_parsed, state, assignee_email, tags,
     message_count_parsed, reopen_count_parsed, priority, extra_columns, record_key, content_hash,
-    $source_file, source_line, $load_id, current_timestamp, updated_at_parsed
+    source_file, source_line, $load_id, current_timestamp, updated_at_parsed
 from conversation_outcomes
 where outcome = 'loaded'
 """
@@ -157,6 +166,10 @@ class Counts:
         self.duplicates += other.duplicates
         self.rejected += other.rejected
         return self
+
+    def adds_up(self) -> bool:
+        """Every record read has exactly one outcome."""
+        return self.read == self.loaded + self.superseded + self.duplicates + self.rejected
 
     def summary(self) -> str:
         return (

@@ -46,21 +46,20 @@ def is_gzip(path: Path) -> bool:
     return leading_bytes(path).startswith(GZIP_MAGIC)
 
 
-def duckdb_compression(path: Path) -> str:
-    """The `compression` argument for DuckDB's readers."""
-    return "gzip" if is_gzip(path) else "none"
-
-
-def open_export(path: Path) -> BinaryIO:
-    """The file's bytes, decompressed when it is a gzip whatever its name."""
-    return gzip.open(path, "rb") if is_gzip(path) else path.open("rb")
-
-
-def refuse_unread_compression(path: Path) -> None:
+def compression_of(path: Path) -> str:
+    """DuckDB's `compression` argument for the file, told by its first bytes; a compression the loader does
+    not read is refused by name."""
     start = leading_bytes(path)
     for magic, name in UNREAD_FORMATS.items():
         if start.startswith(magic):
             raise LoadError(f"{path}: a {name} file; the loader reads exports as plain text or gzipped")
+    return "gzip" if start.startswith(GZIP_MAGIC) else "none"
+
+
+def open_export(path: Path, compression: str | None = None) -> BinaryIO:
+    """The file's bytes, decompressed when it is a gzip whatever its name."""
+    gzipped = is_gzip(path) if compression is None else compression == "gzip"
+    return gzip.open(path, "rb") if gzipped else path.open("rb")
 
 
 def verify_gzip(path: Path) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import connector_streams, intercom_api
-from .compression import COMPRESSION_SUFFIXES, export_name, is_gzip, open_export, refuse_unread_compression, verify_gzip
+from .compression import COMPRESSION_SUFFIXES, compression_of, export_name, open_export, verify_gzip
 from .connector_streams import Stream
 from .errors import KNOWN_LAYOUTS, LoadError
 from .message_csv import inspect_csv_header
@@ -38,21 +38,22 @@ class ExportFile:
     source_name: str | None = None
     # the number of the file's first record: a pull numbers its records across the batch files it loads
     first_record: int = 1
+    compression: str = "none"  # DuckDB's `compression` argument for the file
 
     @property
     def source(self) -> str:
         return self.source_name or str(self.path)
 
 
-def first_line(path: Path) -> str:
-    """The first line, decoded on its own: a bad byte further down is the reader's to report by line. A
-    gzip file is checked whole first: nothing of a damaged one is read."""
+def first_line(path: Path) -> tuple[str, str]:
+    """The first line, decoded on its own (a bad byte further down is the reader's to report by line), and
+    the file's compression. A gzip file is checked whole first: nothing of a damaged one is read."""
     try:
-        refuse_unread_compression(path)
-        if is_gzip(path):
+        compression = compression_of(path)
+        if compression == "gzip":
             verify_gzip(path)
-        with open_export(path) as handle:
-            return handle.readline().decode("utf-8-sig")
+        with open_export(path, compression) as handle:
+            return handle.readline().decode("utf-8-sig"), compression
     except FileNotFoundError:
         raise LoadError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -63,9 +64,9 @@ def first_line(path: Path) -> str:
         raise LoadError(f"{path}: cannot read the first line ({error})") from None
 
 
-def head_text(path: Path, size: int = 65536) -> str:
+def head_text(path: Path, compression: str, size: int = 65536) -> str:
     """The start of a file, for recognising its layout only: a bad byte there is reported by the reader."""
-    with open_export(path) as handle:
+    with open_export(path, compression) as handle:
         return handle.read(size).decode("utf-8-sig", errors="replace")
 
 
@@ -75,11 +76,11 @@ def is_json_export(path: Path, line: str) -> bool:
 
 def inspect_export(path: Path, mapping: dict[str, str] | None = None) -> ExportFile:
     """Recognise the export kind and check its header before anything is loaded."""
-    line = first_line(path)
+    line, compression = first_line(path)
     if not line.strip():
         raise LoadError(f"{path}: line 1: no header row; cannot tell the layout. The loader reads {KNOWN_LAYOUTS}")
     if is_json_export(path, line):
-        return inspect_json(path)
+        return inspect_json(path, compression)
     try:
         header = next(csv.reader([line]))
     except csv.Error:
@@ -91,21 +92,25 @@ def inspect_export(path: Path, mapping: dict[str, str] | None = None) -> ExportF
     if isinstance(layout, str):
         raise LoadError(f"{path}: line 1: {layout}")
     kind, columns, dialect, naive_time_zone = layout
-    return ExportFile(path, kind, columns, dialect=dialect, time_zone=naive_time_zone)
+    return ExportFile(path, kind, columns, dialect=dialect, time_zone=naive_time_zone, compression=compression)
 
 
-def inspect_json(path: Path) -> ExportFile:
-    head = head_text(path)
+def inspect_json(path: Path, compression: str) -> ExportFile:
+    head = head_text(path, compression)
     stream = connector_streams.recognise(head)
     if stream is not None:
-        return ExportFile(path, None, [], is_json=True, dialect=stream.description, stream=stream)
+        return ExportFile(
+            path, None, [], is_json=True, dialect=stream.description, stream=stream, compression=compression
+        )
     if intercom_api.looks_like_api_export(head):
         paged = intercom_api.looks_paged(head)
         dialect = (
             "Intercom REST API conversations (conversation.list pages)" if paged else "Intercom REST API conversations"
         )
-        return ExportFile(path, None, [], is_json=True, dialect=dialect, paged=paged)
-    return ExportFile(path, CONVERSATIONS, [], is_json=True, dialect="conversation export (JSON)")
+        return ExportFile(path, None, [], is_json=True, dialect=dialect, paged=paged, compression=compression)
+    return ExportFile(
+        path, CONVERSATIONS, [], is_json=True, dialect="conversation export (JSON)", compression=compression
+    )
 
 
 def export_files(paths: list[Path]) -> list[Path]:

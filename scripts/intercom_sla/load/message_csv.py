@@ -4,19 +4,20 @@ column mapping), reading the file, and the lines DuckDB cannot split."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import yaml
 
-from .accounting import not_rejected_before, scalar, temp_table_exists
+from .accounting import not_rejected_before, temp_table_exists
 from .compression import is_gzip, open_export
 from .errors import KNOWN_LAYOUTS, LoadError
-from .validation import CONVERSATIONS, MESSAGES, ExportKind
+from .validation import BATCH_FILE_COLUMN, CONVERSATIONS, MESSAGES, ExportKind
 
 log = logging.getLogger("load")
 
@@ -29,6 +30,7 @@ def open_text(path: Path) -> io.TextIOWrapper:
     return io.TextIOWrapper(open_export(path), encoding="utf-8-sig", newline="")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_column_name(name: str) -> str:
     """`Conversation ID` -> `conversation_id`; the result only ever holds [a-z0-9_]. A column named like
     DuckDB's row number pseudo-column keeps its values under another name."""
@@ -97,67 +99,103 @@ def place_columns(columns: list[str], mapping: dict[str, str]) -> tuple[list[str
 
 
 def csv_incoming_sql(rejects_table: str, rejects_scan: str) -> str:
+    """Read the CSV files `$paths` (one layout) into `incoming`, in file order, each record naming its file."""
     return f"""
         create or replace temp table incoming as
         select * from read_csv(
-            $path, compression = $compression, names = $names, header = true, all_varchar = true,
+            $paths, compression = $compression, names = $names, header = true, all_varchar = true,
             delim = ',', quote = '"', escape = '"', strict_mode = true, max_line_size = {MAX_LINE_BYTES},
+            filename = '{BATCH_FILE_COLUMN}',
             store_rejects = true, rejects_table = '{rejects_table}', rejects_scan = '{rejects_scan}'
         )
     """
 
 
+@dataclass
+class MalformedLines:
+    """The lines of each file of a read (by file index) that DuckDB could not split, and the table that maps
+    the other records of those files to their line numbers."""
+
+    per_file: dict[int, int] = field(default_factory=dict)
+    line_map: str | None = None
+
+
 def reject_malformed_lines(
-    con: duckdb.DuckDBPyConnection, rejects_table: str | None, records: int, parameters: dict
-) -> tuple[int, str | None]:
-    """Move CSV lines DuckDB could not split into raw.load_rejects; map the valid records to line numbers."""
-    if rejects_table is None or not temp_table_exists(con, rejects_table):
-        return 0, None
+    con: duckdb.DuckDBPyConnection, rejects_table: str, rejects_scan: str, parameters: dict
+) -> MalformedLines:
+    """Move CSV lines DuckDB could not split into raw.load_rejects; map the valid records of each file that has
+    such lines to their line numbers."""
+    if not temp_table_exists(con, rejects_table):
+        return MalformedLines()
     con.execute(
         f"""
         create or replace temp table malformed as
         select
-            line as source_line,
-            lower(arg_min(error_type::varchar || ': ' || error_message, byte_position)) as reason,
-            ltrim(any_value(csv_line), chr(13) || chr(10)) as raw_record
-        from {rejects_table}
-        group by line
+            batch_files.file_index,
+            any_value(batch_files.source) as source_file,
+            rejects.line as source_line,
+            lower(arg_min(rejects.error_type::varchar || ': ' || rejects.error_message, rejects.byte_position))
+                as reason,
+            ltrim(any_value(rejects.csv_line), chr(13) || chr(10)) as raw_record
+        from {rejects_table} as rejects
+        join {rejects_scan} as scans on scans.scan_id = rejects.scan_id and scans.file_id = rejects.file_id
+        join batch_files on batch_files.path = scans.file_path
+        group by batch_files.file_index, rejects.line
         """
     )
-    malformed = scalar(con, "select count(*) from malformed")
-    if not malformed:
-        return 0, None
+    per_file = dict(con.execute("select file_index, count(*) from malformed group by file_index").fetchall())
+    if not per_file:
+        return MalformedLines()
     # Valid records fill, in order, the line numbers that the malformed lines left free.
     con.execute(
         """
         create or replace temp table line_map as
-        select row_number() over (order by line) - 1 as record_index, line as source_line
-        from range(2, $last_line + 1) as lines(line)
-        where line not in (select source_line from malformed)
-        """,
-        {"last_line": records + malformed + 1},
+        with damaged as (
+            select batch_files.file_index, batch_files.records + count(*) + 1 as last_line
+            from malformed
+            join batch_files on batch_files.file_index = malformed.file_index
+            group by batch_files.file_index, batch_files.records
+        ),
+        lines as (
+            select file_index, unnest(range(2, last_line + 1)) as line
+            from damaged
+        )
+        select
+            lines.file_index,
+            row_number() over (partition by lines.file_index order by lines.line) - 1 as record_number,
+            lines.line as source_line
+        from lines
+        anti join malformed on malformed.file_index = lines.file_index and malformed.source_line = lines.line
+        """
     )
+    reason_sql = "'malformed CSV line: ' || malformed.reason"
     con.execute(
         f"""
         insert into raw.load_rejects
-        select $load_id, $source_file, source_line, null,
-            'malformed CSV line: ' || reason, raw_record, current_timestamp
+        select $load_id, source_file, source_line, null, {reason_sql}, raw_record, current_timestamp
         from malformed
-        where {not_rejected_before("malformed.source_line", "'malformed CSV line: ' || malformed.reason")}
+        where {not_rejected_before("malformed.source_file", "malformed.source_line", reason_sql)}
         """,
         parameters,
     )
-    last_line = records + malformed + 1
-    if scalar(con, "select max(source_line) from malformed") == last_line and not ends_with_newline(
-        Path(parameters["source_file"])
-    ):
-        log.warning(
-            "warning: %s: the last line (%d) is cut short and has no line end: the file looks truncated; "
-            "every line before it is accounted for",
-            parameters["source_file"],
-            last_line,
-        )
-    return malformed, "line_map"
+    cut_short = con.execute(
+        """
+        select batch_files.path, batch_files.source, max(malformed.source_line)
+        from malformed
+        join batch_files on batch_files.file_index = malformed.file_index
+        group by batch_files.path, batch_files.source, batch_files.records
+        having max(malformed.source_line) = batch_files.records + count(*) + 1
+        """
+    ).fetchall()
+    for path, source, last_line in cut_short:
+        if not ends_with_newline(Path(path)):
+            log.warning(
+                "warning: %s: the last line (%d) is cut short and has no line end: the file looks truncated; "
+                "every line before it is accounted for",
+                source,
+                last_line,
+            )
+    return MalformedLines(per_file, "line_map")
 
 
 def unterminated_quote_line(path: Path) -> int | None:

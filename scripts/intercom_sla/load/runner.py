@@ -22,18 +22,20 @@ from .accounting import (
     INSERT_CONVERSATIONS_SQL,
     INSERT_MESSAGES_SQL,
     STAGE_CONVERSATIONS_SQL,
+    STAGE_NEW_MESSAGES_SQL,
     Counts,
     not_rejected_before,
     scalar,
 )
+from .batches import ExportBatch, export_batches, record_batch_files
 from .completeness import report_incomplete_conversations
-from .compression import duckdb_compression
 from .conversation_export import json_incoming_sql, json_key_present, malformed_json_error, missing_keys
 from .database import check_database_path, connect
 from .errors import KNOWN_LAYOUTS, LoadError
 from .layouts import ExportFile, export_files, inspect_export
 from .message_csv import (
     MAX_LINE_BYTES,
+    MalformedLines,
     csv_incoming_sql,
     read_column_mapping,
     reject_malformed_lines,
@@ -41,7 +43,7 @@ from .message_csv import (
 )
 from .progress import query_progress
 from .schema import SCHEMA_SQL
-from .validation import CONVERSATIONS, MESSAGES, ExportKind, TimestampWindow, typed_records_sql
+from .validation import BATCH_FILE_COLUMN, CONVERSATIONS, MESSAGES, ExportKind, TimestampWindow, typed_records_sql
 
 log = logging.getLogger("load")
 
@@ -52,36 +54,62 @@ REQUIRED_PART_KEYS = {key: f"part.{key} is not null" for key in ("conversation_i
 REQUIRED_CONVERSATION_KEYS = {key: f"conversation.{key} is not null" for key in ("id", "created_at")}
 
 
-def read_csv_incoming(con: duckdb.DuckDBPyConnection, export: ExportFile, file_number: int) -> str:
-    """Read one CSV file into the temp table `incoming`; return the name of DuckDB's CSV rejects table."""
-    rejects_table = f"csv_rejects_{file_number}"
+def read_csv_batch(con: duckdb.DuckDBPyConnection, batch: ExportBatch, batch_number: int) -> tuple[str, str]:
+    """Read a batch's CSV files into the temp table `incoming`, and list them in `batch_files`; return the names
+    of DuckDB's CSV rejects tables."""
+    rejects_table, rejects_scan = f"csv_rejects_{batch_number}", f"csv_scans_{batch_number}"
+    if len(batch.files) > 1:
+        # DuckDB's parallel CSV scan sets up buffers per file and thread: over many small files one thread
+        # reads them in half the time and a third of the memory
+        con.execute("set threads = 1")
     try:
-        con.execute(
-            csv_incoming_sql(rejects_table, f"csv_scans_{file_number}"),
-            {"path": str(export.path), "compression": duckdb_compression(export.path), "names": export.columns},
-        )
+        con.execute(csv_incoming_sql(rejects_table, rejects_scan), csv_read_parameters(batch))
     except duckdb.InvalidInputException as error:
-        message = str(error)
-        if "maximum line size" not in message.lower():
-            detail = message.splitlines()[0]
-            raise LoadError(f"{export.path}: cannot read the file as CSV, nothing loaded ({detail})") from None
-        # DuckDB reads an unclosed quote to the end of the file as one over-long line
-        opened = unterminated_quote_line(export.path)
-        if opened is not None:
-            raise LoadError(
-                f"{export.path}: line {opened}: a quoted field opens and is never closed (the file looks "
-                "truncated, or a closing quote is missing); nothing loaded"
-            ) from None
-        raise LoadError(
-            f"{export.path}: cannot read the file as CSV, nothing loaded (a line is longer than the "
-            f"{MAX_LINE_BYTES // 2**20} MB the loader accepts)"
-        ) from None
-    return rejects_table
+        raise csv_read_error(*unreadable_file(batch, error)) from None
+    con.execute("reset threads")
+    record_batch_files(con, batch)
+    return rejects_table, rejects_scan
+
+
+def csv_read_parameters(batch: ExportBatch) -> dict:
+    return {"paths": batch.paths, "compression": batch.layout.compression, "names": batch.layout.columns}
+
+
+def unreadable_file(batch: ExportBatch, error: duckdb.InvalidInputException) -> tuple[Path, duckdb.Error]:
+    """The file of a batch that DuckDB cannot read, and its error: each file read on its own in a scratch
+    database, since the failed read has voided the load's transaction. Runs only on this error path."""
+    if len(batch.files) == 1:
+        return batch.layout.path, error
+    with duckdb.connect() as scratch:
+        for export in batch.files:
+            try:
+                scratch.execute(csv_incoming_sql("rejects", "scans"), csv_read_parameters(ExportBatch([export])))
+            except duckdb.InvalidInputException as file_error:
+                return export.path, file_error
+    return batch.layout.path, error
+
+
+def csv_read_error(path: Path, error: duckdb.InvalidInputException) -> LoadError:
+    message = str(error)
+    if "maximum line size" not in message.lower():
+        detail = message.splitlines()[0]
+        return LoadError(f"{path}: cannot read the file as CSV, nothing loaded ({detail})")
+    # DuckDB reads an unclosed quote to the end of the file as one over-long line
+    opened = unterminated_quote_line(path)
+    if opened is not None:
+        return LoadError(
+            f"{path}: line {opened}: a quoted field opens and is never closed (the file looks "
+            "truncated, or a closing quote is missing); nothing loaded"
+        )
+    return LoadError(
+        f"{path}: cannot read the file as CSV, nothing loaded (a line is longer than the "
+        f"{MAX_LINE_BYTES // 2**20} MB the loader accepts)"
+    )
 
 
 def read_json(con: duckdb.DuckDBPyConnection, export: ExportFile, sql: str) -> None:
     try:
-        con.execute(sql, {"path": str(export.path), "compression": duckdb_compression(export.path)})
+        con.execute(sql, {"path": str(export.path), "compression": export.compression})
     except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
         raise malformed_json_error(export.path, error) from None
 
@@ -98,94 +126,120 @@ def require_keys(con: duckdb.DuckDBPyConnection, export: ExportFile, relation: s
 
 def account_records(
     con: duckdb.DuckDBPyConnection,
-    export: ExportFile,
-    parameters: dict,
+    layout: ExportFile,
+    file_count: int,
+    source_file: str,
+    load_id: str,
     window: TimestampWindow,
-    rejects_table: str | None,
+    malformed: MalformedLines,
     bar: tqdm,
-) -> Counts:
-    """Validate the records in `incoming` and send each to exactly one place: loaded, duplicate or rejected."""
-    counts = Counts(read=scalar(con, "select count(*) from incoming"))
+) -> list[Counts]:
+    """Validate the records in `incoming` and send each to exactly one place: loaded, duplicate or rejected.
+    The counts are per file of the read (`file_index`); a read that is not a CSV batch is one file,
+    `source_file`."""
     # Rows appended inside the open transaction get rowids from a large offset, in file order.
     first_rowid = scalar(con, "select min(rowid) from incoming")
 
-    malformed, line_map = reject_malformed_lines(con, rejects_table, counts.read, parameters)
-    counts.read += malformed
-
     bar.set_postfix_str("validating")
+    typed_sql = typed_records_sql(layout, malformed.line_map)
+    file_parameter = {"source_file": source_file} if "$source_file" in typed_sql else {}
     con.execute(
-        f"create or replace temp table typed as {typed_records_sql(export, line_map)}",
-        {"first_rowid": first_rowid, **window.parameters()},
+        f"create or replace temp table typed as {typed_sql}",
+        {"first_rowid": first_rowid, **file_parameter, **window.parameters()},
     )
+    counts = [
+        Counts(read=malformed.per_file.get(index, 0), rejected=malformed.per_file.get(index, 0))
+        for index in range(file_count)
+    ]
+    for index, valid, invalid in con.execute(
+        "select file_index, count(*) filter (where reject_reason is null),"
+        " count(*) filter (where reject_reason is not null) from typed group by file_index"
+    ).fetchall():
+        counts[index].read += valid + invalid
+        counts[index].rejected += invalid
+        counts[index].duplicates = valid
+
     # a JSON export keeps each record as read; rows mapped from Intercom objects keep what they were mapped to
-    record_sql = "incoming.record_json::varchar" if export.is_json and not export.derived else "to_json(incoming)"
-    invalid = scalar(con, "select count(*) from typed where reject_reason is not null")
+    if layout.is_json:
+        record_sql = "to_json(incoming)" if layout.derived else "incoming.record_json::varchar"
+    else:
+        record_sql = f"json_merge_patch(to_json(incoming), '{{\"{BATCH_FILE_COLUMN}\": null}}')"
     reason_sql = "'column ' || typed.reject_column || ': ' || typed.reject_reason"
     con.execute(
         f"""
         insert into raw.load_rejects
-        select $load_id, $source_file, typed.source_line, typed.reject_column, {reason_sql}, {record_sql},
+        select $load_id, typed.source_file, typed.source_line, typed.reject_column, {reason_sql}, {record_sql},
             current_timestamp
         from typed
         join incoming on incoming.rowid = typed.record_index + $first_rowid
-        where typed.reject_reason is not null and {not_rejected_before("typed.source_line", reason_sql)}
+        where typed.reject_reason is not null
+            and {not_rejected_before("typed.source_file", "typed.source_line", reason_sql)}
         """,
-        {**parameters, "first_rowid": first_rowid},
+        {"load_id": load_id, "first_rowid": first_rowid},
     )
-    counts.rejected = malformed + invalid
 
     bar.set_postfix_str("deduplicating")
     # every time is read by now; the keys and hashes spell times in UTC, so that the same record read
     # under another --assume-tz is still a duplicate of itself
     con.execute("set TimeZone = 'UTC'")
-    valid = scalar(con, "select count(*) from typed where reject_reason is null")
-    if export.kind is MESSAGES:
-        counts.loaded = scalar(con, INSERT_MESSAGES_SQL, parameters)
+    if layout.kind is MESSAGES:
+        con.execute(STAGE_NEW_MESSAGES_SQL)
+        con.execute(INSERT_MESSAGES_SQL, {"load_id": load_id})
+        outcomes = con.execute("select file_index, 'loaded', count(*) from new_messages group by all").fetchall()
     else:
         con.execute(STAGE_CONVERSATIONS_SQL)
-        counts.loaded = scalar(con, "select count(*) from conversation_outcomes where outcome = 'loaded'")
-        counts.superseded = scalar(con, "select count(*) from conversation_outcomes where outcome = 'superseded'")
+        outcomes = con.execute(
+            "select file_index, outcome, count(*) from conversation_outcomes"
+            " where outcome in ('loaded', 'superseded') group by all"
+        ).fetchall()
         replaced = scalar(con, DELETE_REPLACED_CONVERSATIONS_SQL)
-        con.execute(INSERT_CONVERSATIONS_SQL, parameters)
+        con.execute(INSERT_CONVERSATIONS_SQL, {"load_id": load_id})
         if replaced:
-            log.info("%s: %d stored conversation(s) replaced by a newer version", export.path, replaced)
-    counts.duplicates = valid - counts.loaded - counts.superseded
-    if counts.read != counts.loaded + counts.superseded + counts.duplicates + counts.rejected:
-        raise duckdb.InternalException(f"{export.path}: records unaccounted for ({counts.summary()})")
+            log.info("%s: %d stored conversation(s) replaced by a newer version", layout.path, replaced)
+    for index, outcome, number in outcomes:
+        setattr(counts[index], outcome, number)
+        counts[index].duplicates -= number
+    for file_counts in counts:
+        if not file_counts.adds_up():
+            raise duckdb.InternalException(f"{layout.path}: records unaccounted for ({file_counts.summary()})")
     return counts
 
 
-def load_file(
+def load_batch(
     con: duckdb.DuckDBPyConnection,
-    export: ExportFile,
-    file_number: int,
+    batch: ExportBatch,
+    batch_number: int,
     load_id: str,
     window: TimestampWindow,
     bar: tqdm,
-) -> Counts:
-    parameters = {"load_id": load_id, "source_file": export.source}
-    if export.kind is None:
-        return load_intercom_objects(con, export, parameters, window, bar)
-    rejects_table = None
-    with query_progress(con, bar, export.path.stat().st_size):
-        if export.is_json:
-            read_json(con, export, json_incoming_sql(export.kind))
-            require_keys(con, export, "incoming", REQUIRED_CONVERSATION_EXPORT_KEYS)
+) -> list[Counts]:
+    """Load one batch; the counts of each of its files."""
+    layout = batch.layout
+    if layout.kind is None:
+        return [load_intercom_objects(con, layout, load_id, window, bar)]
+    malformed = MalformedLines()
+    with query_progress(con, bar, batch.size):
+        if layout.is_json:
+            read_json(con, layout, json_incoming_sql(layout.kind))
+            require_keys(con, layout, "incoming", REQUIRED_CONVERSATION_EXPORT_KEYS)
         else:
-            rejects_table = read_csv_incoming(con, export, file_number)
-    return account_records(con, export, parameters, window, rejects_table, bar)
+            rejects_table, rejects_scan = read_csv_batch(con, batch, batch_number)
+            malformed = reject_malformed_lines(con, rejects_table, rejects_scan, {"load_id": load_id})
+    return account_records(con, layout, len(batch.files), layout.source, load_id, window, malformed, bar)
 
 
 def load_intercom_objects(
-    con: duckdb.DuckDBPyConnection, export: ExportFile, parameters: dict, window: TimestampWindow, bar: tqdm
+    con: duckdb.DuckDBPyConnection, export: ExportFile, load_id: str, window: TimestampWindow, bar: tqdm
 ) -> Counts:
     """Intercom API objects and connector streams: message rows and conversation rows, each accounted for."""
+    no_malformed = MalformedLines()
     if export.stream is connector_streams.PARTS_STREAM:
         with query_progress(con, bar, export.path.stat().st_size):
             read_json(con, export, connector_streams.part_objects_sql())
         require_keys(con, export, "part_objects", REQUIRED_PART_KEYS)
         con.execute(connector_streams.part_messages_sql())
-        return account_records(con, derived_export(export, MESSAGES), parameters, window, None, bar)
+        messages = derived_export(export, MESSAGES)
+        return account_records(con, messages, 1, export.source, load_id, window, no_malformed, bar)[0]
     with query_progress(con, bar, export.path.stat().st_size):
         read_json(con, export, intercom_api.conversation_objects_sql(export.paged))
     require_keys(con, export, "conversation_objects", REQUIRED_CONVERSATION_KEYS)
@@ -196,7 +250,8 @@ def load_intercom_objects(
         (CONVERSATIONS, intercom_api.conversation_rows_sql()),
     ):
         con.execute(sql)
-        counts += account_records(con, derived_export(export, kind), parameters, window, None, bar)
+        derived = derived_export(export, kind)
+        counts += account_records(con, derived, 1, export.source, load_id, window, no_malformed, bar)[0]
     return counts
 
 
@@ -210,6 +265,7 @@ def derived_export(export: ExportFile, kind: ExportKind) -> ExportFile:
         derived=True,
         source_name=export.source_name,
         first_record=export.first_record,
+        compression=export.compression,
     )
 
 
@@ -243,39 +299,44 @@ def load_exports(
     window: TimestampWindow,
     bar: tqdm,
 ) -> Counts:
-    """Load each export inside the caller's transaction, with its row in raw.load_files."""
+    """Load the exports inside the caller's transaction, each with its row in raw.load_files."""
     total = Counts()
-    for file_number, export in enumerate(exports):
-        bar.set_description(export.path.name)
+    for batch_number, batch in enumerate(export_batches(exports)):
+        layout = batch.layout
+        more = f" and {len(batch.files) - 1} more" if len(batch.files) > 1 else ""
+        bar.set_description(f"{layout.path.name}{more}")
         bar.set_postfix_str("reading")
-        time_zone = export.time_zone or assume_tz
+        time_zone = layout.time_zone or assume_tz
         con.execute("set TimeZone = $tz", {"tz": time_zone})
-        counts = load_file(con, export, file_number, load_id, window, bar)
+        counts = load_batch(con, batch, batch_number, load_id, window, bar)
         bar.set_postfix_str("done")
         # only exports can hold naive times; API objects and connector streams give every time its zone
-        fingerprint = content_fingerprint(export.path) if export.kind else None
-        if counts.loaded and fingerprint:
-            refuse_another_reading(con, export, fingerprint, time_zone)
-        kind = export.kind.name if export.kind else "intercom_api"
+        fingerprints = [content_fingerprint(export.path) if export.kind else None for export in batch.files]
+        refuse_another_reading(con, batch, counts, fingerprints, time_zone)
+        kind = layout.kind.name if layout.kind else "intercom_api"
         con.execute(
-            "insert into raw.load_files (_load_id, _source_file, export_kind, assume_tz, records_read,"
-            " records_loaded, records_superseded, records_duplicate, records_rejected, _loaded_at, content_sha256)"
-            " values ($load_id, $file, $kind, $tz, $r, $l, $s, $d, $x, current_timestamp, $sha256)",
+            """
+            insert into raw.load_files (_load_id, _source_file, export_kind, assume_tz, records_read, records_loaded,
+                records_superseded, records_duplicate, records_rejected, _loaded_at, content_sha256)
+            select $load_id, unnest($sources), $kind, $tz, unnest($read), unnest($loaded), unnest($superseded),
+                unnest($duplicates), unnest($rejected), current_timestamp, unnest($sha256)
+            """,
             {
                 "load_id": load_id,
-                "file": export.source,
+                "sources": [export.source for export in batch.files],
                 "kind": kind,
                 "tz": time_zone,
-                "sha256": fingerprint,
-                "r": counts.read,
-                "l": counts.loaded,
-                "s": counts.superseded,
-                "d": counts.duplicates,
-                "x": counts.rejected,
+                "sha256": fingerprints,
+                "read": [c.read for c in counts],
+                "loaded": [c.loaded for c in counts],
+                "superseded": [c.superseded for c in counts],
+                "duplicates": [c.duplicates for c in counts],
+                "rejected": [c.rejected for c in counts],
             },
         )
-        log.info("%s (%s): %s", export.source, export.dialect or kind, counts.summary())
-        total += counts
+        for export, file_counts in zip(batch.files, counts, strict=True):
+            log.info("%s (%s): %s", export.source, export.dialect or kind, file_counts.summary())
+            total += file_counts
     return total
 
 
@@ -285,19 +346,37 @@ def content_fingerprint(path: Path) -> str:
 
 
 def refuse_another_reading(
-    con: duckdb.DuckDBPyConnection, export: ExportFile, fingerprint: str, time_zone: str
+    con: duckdb.DuckDBPyConnection,
+    batch: ExportBatch,
+    counts: list[Counts],
+    fingerprints: list[str | None],
+    time_zone: str,
 ) -> None:
     """The same bytes loaded before with their naive times read in another zone would store each message
     again at other times: refused, naming the zone that reads the file as it was loaded."""
+    read_again = [
+        (str(export.path), fingerprint)
+        for export, file_counts, fingerprint in zip(batch.files, counts, fingerprints, strict=True)
+        if file_counts.loaded and fingerprint
+    ]
+    if not read_again:
+        return
     earlier = con.execute(
-        "select _source_file, assume_tz from raw.load_files where content_sha256 = $sha256 and assume_tz <> $tz"
-        " order by _loaded_at limit 1",
-        {"sha256": fingerprint, "tz": time_zone},
+        """
+        with read_again as (select unnest($paths) as path, unnest($sha256) as sha256)
+        select read_again.path, load_files._source_file, load_files.assume_tz
+        from read_again
+        join raw.load_files as load_files on load_files.content_sha256 = read_again.sha256
+        where load_files.assume_tz <> $tz
+        order by load_files._loaded_at
+        limit 1
+        """,
+        {"paths": [path for path, _ in read_again], "sha256": [sha for _, sha in read_again], "tz": time_zone},
     ).fetchone()
     if earlier:
-        source, earlier_zone = earlier
+        path, source, earlier_zone = earlier
         raise LoadError(
-            f"{export.path}: the same file was loaded before ({source}) with its times without an offset read "
+            f"{path}: the same file was loaded before ({source}) with its times without an offset read "
             f"in {earlier_zone}; read in {time_zone} they would be other times and every message would count "
             f"twice. Load it with --assume-tz {earlier_zone}, or into a new database; nothing loaded"
         )

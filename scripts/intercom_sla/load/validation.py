@@ -19,6 +19,9 @@ ACCEPTED_STATES = ("open", "closed", "snoozed")
 TIMESTAMP_EXPECTATION = "expected ISO 8601 with an offset or Z, a naive local time, or unix epoch seconds"
 # Epoch values with more than 11 digits are milliseconds or garbage, never seconds in this era.
 EPOCH_SECONDS_PATTERN = r"-?[0-9]{1,11}(\.[0-9]+)?"
+# The column of a CSV batch's read that names the file each record came from; no normalised header name
+# starts with an underscore.
+BATCH_FILE_COLUMN = "_export_file"
 
 
 BOOLEAN_TRUE = ("true", "t", "1", "yes")
@@ -234,13 +237,16 @@ def quoted(identifier: str) -> str:
 
 
 def typed_records_sql(export: ExportFile, line_map_table: str | None) -> str:
-    """SQL that turns the varchar records of one file into typed rows with a reject reason each."""
+    """SQL that turns the varchar records in `incoming` into typed rows with a reject reason each, and the
+    file and line each came from: a CSV batch names its files in `batch_files`, any other read is one file."""
     kind = export.kind
     present = set(kind.known) if export.is_json else set(export.columns)
 
     def column(name: str) -> str:
         return f"incoming.{quoted(name)}" if name in present else "cast(null as varchar)"
 
+    file_columns = "0 as file_index, $source_file as source_file"
+    joins = ""
     if export.derived:
         extra_json = "incoming.extra_columns"
         source_line = "incoming.source_record"
@@ -255,12 +261,16 @@ def typed_records_sql(export: ExportFile, line_map_table: str | None) -> str:
             if extras
             else "cast(null as json)"
         )
-        source_line = "line_map.source_line" if line_map_table else "incoming.rowid - $first_rowid + 2"
-    line_join = (
-        f"join {line_map_table} as line_map on line_map.record_index = incoming.rowid - $first_rowid"
-        if line_map_table
-        else ""
-    )
+        file_columns = "batch_files.file_index, batch_files.source as source_file"
+        record_number = "incoming.rowid - batch_files.first_rowid"
+        joins = f"join batch_files on batch_files.path = incoming.{BATCH_FILE_COLUMN}"
+        source_line = f"{record_number} + 2"
+        if line_map_table:
+            joins += (
+                f"\n            left join {line_map_table} as line_map on line_map.file_index = batch_files.file_index"
+                f" and line_map.record_number = {record_number}"
+            )
+            source_line = f"coalesce(line_map.source_line, {source_line})"
     known = ",\n                ".join(f"{column(name)} as {name}" for name in kind.known)
     parsed = ",\n                ".join(
         f"{'null' if kind.unknown_without.get(name, '') not in present | {''} else sql} as {name}_parsed"
@@ -272,11 +282,12 @@ def typed_records_sql(export: ExportFile, line_map_table: str | None) -> str:
         with records as (
             select
                 incoming.rowid - $first_rowid as record_index,
+                {file_columns},
                 {source_line} as source_line,
                 {known},
                 {extra_json} as extra_columns
             from incoming
-            {line_join}
+            {joins}
         ),
         parsed as (
             select
