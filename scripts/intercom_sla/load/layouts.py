@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import logging
 from dataclasses import dataclass
@@ -11,13 +12,16 @@ from . import connector_streams, intercom_api
 from .compression import COMPRESSION_SUFFIXES, compression_of, export_name, open_export, verify_gzip
 from .connector_streams import Stream
 from .errors import KNOWN_LAYOUTS, LoadError
-from .message_csv import inspect_csv_header
+from .file_scan import scan_export
+from .message_csv import MAX_LINE_BYTES, inspect_csv_header
 from .validation import CONVERSATIONS, ExportKind
 
 log = logging.getLogger("load")
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 EXPORT_SUFFIXES = (".csv", *JSON_SUFFIXES)
+# A CSV header longer than this is not an export's; a JSON file's first line is read this far for its layout.
+FIRST_LINE_BYTES = 2**20
 EXPORT_NAMES = f"expected {', '.join(EXPORT_SUFFIXES)} in any case, optionally then {' or '.join(COMPRESSION_SUFFIXES)}"
 
 
@@ -39,6 +43,9 @@ class ExportFile:
     # the number of the file's first record: a pull numbers its records across the batch files it loads
     first_record: int = 1
     compression: str = "none"  # DuckDB's `compression` argument for the file
+    # the fingerprint of an export's bytes; API objects and connector streams give every time its zone, so
+    # they are never read another way and have none
+    sha256: str | None = None
 
     @property
     def source(self) -> str:
@@ -53,7 +60,7 @@ def first_line(path: Path) -> tuple[str, str]:
         if compression == "gzip":
             verify_gzip(path)
         with open_export(path, compression) as handle:
-            return handle.readline().decode("utf-8-sig"), compression
+            start = handle.readline(FIRST_LINE_BYTES)
     except FileNotFoundError:
         raise LoadError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -62,6 +69,18 @@ def first_line(path: Path) -> tuple[str, str]:
         raise LoadError(f"{path}: line 1: not UTF-8 text; expected a UTF-8 export") from None
     except (OSError, EOFError) as error:
         raise LoadError(f"{path}: cannot read the first line ({error})") from None
+    cut_short = len(start) == FIRST_LINE_BYTES and not start.endswith(b"\n")
+    try:
+        # a line cut short may end inside a character: the decoder keeps those bytes back
+        line = codecs.getincrementaldecoder("utf-8-sig")().decode(start, final=not cut_short)
+    except UnicodeDecodeError:
+        raise LoadError(f"{path}: line 1: not UTF-8 text; expected a UTF-8 export") from None
+    if cut_short and not is_json_export(path, line):
+        raise LoadError(
+            f"{path}: line 1: the header is longer than {FIRST_LINE_BYTES // 2**20} MB; an export's header names "
+            "its columns in far less: is this an export?"
+        )
+    return line, compression
 
 
 def head_text(path: Path, compression: str, size: int = 65536) -> str:
@@ -91,8 +110,22 @@ def inspect_export(path: Path, mapping: dict[str, str] | None = None) -> ExportF
     layout = inspect_csv_header(header, mapping or {})
     if isinstance(layout, str):
         raise LoadError(f"{path}: line 1: {layout}")
+    scan = scan_export(path, compression, check_lines=True)
+    if scan.overlong_line is not None:
+        raise LoadError(
+            f"{path}: cannot read the file as CSV, nothing loaded (a line is longer than the "
+            f"{MAX_LINE_BYTES // 2**20} MB the loader accepts: line {scan.overlong_line})"
+        )
     kind, columns, dialect, naive_time_zone = layout
-    return ExportFile(path, kind, columns, dialect=dialect, time_zone=naive_time_zone, compression=compression)
+    return ExportFile(
+        path,
+        kind,
+        columns,
+        dialect=dialect,
+        time_zone=naive_time_zone,
+        compression=compression,
+        sha256=scan.sha256,
+    )
 
 
 def inspect_json(path: Path, compression: str) -> ExportFile:
@@ -109,7 +142,13 @@ def inspect_json(path: Path, compression: str) -> ExportFile:
         )
         return ExportFile(path, None, [], is_json=True, dialect=dialect, paged=paged, compression=compression)
     return ExportFile(
-        path, CONVERSATIONS, [], is_json=True, dialect="conversation export (JSON)", compression=compression
+        path,
+        CONVERSATIONS,
+        [],
+        is_json=True,
+        dialect="conversation export (JSON)",
+        compression=compression,
+        sha256=scan_export(path, compression, check_lines=False).sha256,
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import sys
 import uuid
@@ -27,19 +26,16 @@ from .accounting import (
     not_rejected_before,
     scalar,
 )
-from .batches import ExportBatch, export_batches, record_batch_files
+from .batches import ExportBatch, export_batches, read_csv_batch
 from .completeness import report_incomplete_conversations
 from .conversation_export import json_incoming_sql, json_key_present, malformed_json_error, missing_keys
 from .database import check_database_path, connect
 from .errors import KNOWN_LAYOUTS, LoadError
 from .layouts import ExportFile, export_files, inspect_export
 from .message_csv import (
-    MAX_LINE_BYTES,
     MalformedLines,
-    csv_incoming_sql,
     read_column_mapping,
     reject_malformed_lines,
-    unterminated_quote_line,
 )
 from .progress import query_progress
 from .schema import SCHEMA_SQL
@@ -52,59 +48,6 @@ log = logging.getLogger("load")
 REQUIRED_CONVERSATION_EXPORT_KEYS = {key: json_key_present(key) for key in CONVERSATIONS.required}
 REQUIRED_PART_KEYS = {key: f"part.{key} is not null" for key in ("conversation_id", "part_type", "created_at")}
 REQUIRED_CONVERSATION_KEYS = {key: f"conversation.{key} is not null" for key in ("id", "created_at")}
-
-
-def read_csv_batch(con: duckdb.DuckDBPyConnection, batch: ExportBatch, batch_number: int) -> tuple[str, str]:
-    """Read a batch's CSV files into the temp table `incoming`, and list them in `batch_files`; return the names
-    of DuckDB's CSV rejects tables."""
-    rejects_table, rejects_scan = f"csv_rejects_{batch_number}", f"csv_scans_{batch_number}"
-    if len(batch.files) > 1:
-        # DuckDB's parallel CSV scan sets up buffers per file and thread: over many small files one thread
-        # reads them in half the time and a third of the memory
-        con.execute("set threads = 1")
-    try:
-        con.execute(csv_incoming_sql(rejects_table, rejects_scan), csv_read_parameters(batch))
-    except duckdb.InvalidInputException as error:
-        raise csv_read_error(*unreadable_file(batch, error)) from None
-    con.execute("reset threads")
-    record_batch_files(con, batch)
-    return rejects_table, rejects_scan
-
-
-def csv_read_parameters(batch: ExportBatch) -> dict:
-    return {"paths": batch.paths, "compression": batch.layout.compression, "names": batch.layout.columns}
-
-
-def unreadable_file(batch: ExportBatch, error: duckdb.InvalidInputException) -> tuple[Path, duckdb.Error]:
-    """The file of a batch that DuckDB cannot read, and its error: each file read on its own in a scratch
-    database, since the failed read has voided the load's transaction. Runs only on this error path."""
-    if len(batch.files) == 1:
-        return batch.layout.path, error
-    with duckdb.connect() as scratch:
-        for export in batch.files:
-            try:
-                scratch.execute(csv_incoming_sql("rejects", "scans"), csv_read_parameters(ExportBatch([export])))
-            except duckdb.InvalidInputException as file_error:
-                return export.path, file_error
-    return batch.layout.path, error
-
-
-def csv_read_error(path: Path, error: duckdb.InvalidInputException) -> LoadError:
-    message = str(error)
-    if "maximum line size" not in message.lower():
-        detail = message.splitlines()[0]
-        return LoadError(f"{path}: cannot read the file as CSV, nothing loaded ({detail})")
-    # DuckDB reads an unclosed quote to the end of the file as one over-long line
-    opened = unterminated_quote_line(path)
-    if opened is not None:
-        return LoadError(
-            f"{path}: line {opened}: a quoted field opens and is never closed (the file looks "
-            "truncated, or a closing quote is missing); nothing loaded"
-        )
-    return LoadError(
-        f"{path}: cannot read the file as CSV, nothing loaded (a line is longer than the "
-        f"{MAX_LINE_BYTES // 2**20} MB the loader accepts)"
-    )
 
 
 def read_json(con: duckdb.DuckDBPyConnection, export: ExportFile, sql: str) -> None:
@@ -310,9 +253,7 @@ def load_exports(
         con.execute("set TimeZone = $tz", {"tz": time_zone})
         counts = load_batch(con, batch, batch_number, load_id, window, bar)
         bar.set_postfix_str("done")
-        # only exports can hold naive times; API objects and connector streams give every time its zone
-        fingerprints = [content_fingerprint(export.path) if export.kind else None for export in batch.files]
-        refuse_another_reading(con, batch, counts, fingerprints, time_zone)
+        refuse_another_reading(con, batch, counts, time_zone)
         kind = layout.kind.name if layout.kind else "intercom_api"
         con.execute(
             """
@@ -326,7 +267,7 @@ def load_exports(
                 "sources": [export.source for export in batch.files],
                 "kind": kind,
                 "tz": time_zone,
-                "sha256": fingerprints,
+                "sha256": [export.sha256 for export in batch.files],
                 "read": [c.read for c in counts],
                 "loaded": [c.loaded for c in counts],
                 "superseded": [c.superseded for c in counts],
@@ -340,24 +281,18 @@ def load_exports(
     return total
 
 
-def content_fingerprint(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 def refuse_another_reading(
     con: duckdb.DuckDBPyConnection,
     batch: ExportBatch,
     counts: list[Counts],
-    fingerprints: list[str | None],
     time_zone: str,
 ) -> None:
     """The same bytes loaded before with their naive times read in another zone would store each message
     again at other times: refused, naming the zone that reads the file as it was loaded."""
     read_again = [
-        (str(export.path), fingerprint)
-        for export, file_counts, fingerprint in zip(batch.files, counts, fingerprints, strict=True)
-        if file_counts.loaded and fingerprint
+        (str(export.path), export.sha256)
+        for export, file_counts in zip(batch.files, counts, strict=True)
+        if file_counts.loaded and export.sha256
     ]
     if not read_again:
         return
