@@ -32,9 +32,8 @@ def one_copy_per_key(name: str, order: str) -> str:
 
 
 # The messages of `typed` not stored yet, one copy each (the first in file order), with the file each is
-# loaded from: the counts per file come from here.
-STAGE_NEW_MESSAGES_SQL = f"""
-create or replace temp table new_messages as
+# loaded from.
+NEW_MESSAGES_SQL = f"""
 with keyed as (
     select
         *,
@@ -64,15 +63,19 @@ from first_copies
 where not exists (select 1 from raw.messages as loaded where loaded._record_key = first_copies.record_key)
 """
 
-INSERT_MESSAGES_SQL = """
+
+def insert_messages_sql(new_messages: str) -> str:
+    """Store the relation `new_messages` (NEW_MESSAGES_SQL's rows) in raw.messages."""
+    return f"""
 insert into raw.messages (
     message_id, conversation_id, sender_type, part_type, created_at, first_response_at, priority, assignee_id,
     tags, has_body, author_id, team_id, from_ai_agent, _extra_columns, _record_key, _source_file, _source_line,
     _load_id, _loaded_at
 )
 select * exclude (file_index), $load_id, current_timestamp
-from new_messages
+from {new_messages}
 """
+
 
 CONVERSATION_CONTENT_HASH_SQL = """md5(to_json([
     started_at_parsed::varchar, user_id, resolved_at_parsed::varchar, state, assignee_email, tags,

@@ -34,6 +34,11 @@ class ExportBatch:
     def paths(self) -> list[str]:
         return [str(export.path) for export in self.files]
 
+    @property
+    def names_files(self) -> bool:
+        """Whether each record read names its file: a read of one file needs no such column."""
+        return len(self.files) > 1
+
 
 def read_together_key(export: ExportFile) -> tuple | None:
     """What files must share to be read in one CSV read; None for a file read on its own (JSON, objects)."""
@@ -70,23 +75,23 @@ def export_batches(exports: list[ExportFile]) -> list[ExportBatch]:
 def record_batch_files(con: duckdb.DuckDBPyConnection, batch: ExportBatch) -> None:
     """`batch_files`: each file of the batch read into `incoming`, with the rowids its records got. Refuses a
     read whose records are not each file's in one run, in file order: every line number depends on it."""
+    rowids = "min(rowid) as first_rowid, max(rowid) as last_rowid, count(*) as records"
+    read_sql, read_join = f"select {rowids} from incoming", "true"
+    if batch.names_files:
+        read_sql = f"select {BATCH_FILE_COLUMN} as path, {rowids} from incoming group by {BATCH_FILE_COLUMN}"
+        read_join = "read.path = listed.path"
     con.execute(
         f"""
         create or replace temp table batch_files as
         with listed as (
             select unnest($indexes) as file_index, unnest($paths) as path, unnest($sources) as source
         ),
-        read as (
-            select {BATCH_FILE_COLUMN} as path, min(rowid) as first_rowid, max(rowid) as last_rowid,
-                count(*) as records
-            from incoming
-            group by {BATCH_FILE_COLUMN}
-        )
+        read as ({read_sql})
         select
             listed.file_index, listed.path, listed.source, coalesce(read.first_rowid, 0) as first_rowid,
             coalesce(read.last_rowid, -1) as last_rowid, coalesce(read.records, 0) as records
         from listed
-        left join read on read.path = listed.path
+        left join read on {read_join}
         """,
         {"indexes": list(range(len(batch.files))), "paths": batch.paths, "sources": [e.source for e in batch.files]},
     )
@@ -110,12 +115,12 @@ def read_csv_batch(con: duckdb.DuckDBPyConnection, batch: ExportBatch, batch_num
     """Read a batch's CSV files into the temp table `incoming`, and list them in `batch_files`; return the names
     of DuckDB's CSV rejects tables."""
     rejects_table, rejects_scan = f"csv_rejects_{batch_number}", f"csv_scans_{batch_number}"
-    if len(batch.files) > 1:
+    if batch.names_files:
         # DuckDB's parallel CSV scan sets up buffers per file and thread: over many small files one thread
         # reads them in half the time and a third of the memory
         con.execute("set threads = 1")
     try:
-        con.execute(csv_incoming_sql(rejects_table, rejects_scan), csv_read_parameters(batch))
+        con.execute(csv_incoming_sql(rejects_table, rejects_scan, batch.names_files), csv_read_parameters(batch))
     except duckdb.InvalidInputException as error:
         raise csv_read_error(*unreadable_file(batch, error)) from None
     con.execute("reset threads")
@@ -135,7 +140,7 @@ def unreadable_file(batch: ExportBatch, error: duckdb.InvalidInputException) -> 
     with duckdb.connect() as scratch:
         for export in batch.files:
             try:
-                scratch.execute(csv_incoming_sql("rejects", "scans"), csv_read_parameters(ExportBatch([export])))
+                scratch.execute(csv_incoming_sql("rejects", "scans", False), csv_read_parameters(ExportBatch([export])))
             except duckdb.InvalidInputException as file_error:
                 return export.path, file_error
     return batch.layout.path, error

@@ -19,28 +19,23 @@ class FileScan:
 
 
 class LineLengths:
-    """Fed an export's text in chunks, finds the first line longer than MAX_LINE_BYTES."""
+    """Fed an export's text in chunks, finds where the first line longer than MAX_LINE_BYTES starts. Lines are
+    not counted on the way: the number of that line is only needed for the error, and counted then."""
 
     def __init__(self) -> None:
-        self.complete_lines = 0
-        self.open_line_bytes = 0
-        self.overlong_line: int | None = None
+        self.read_bytes = 0
+        self.open_line_start = 0
+        self.overlong_start: int | None = None
 
     def feed(self, chunk: bytes) -> None:
-        if self.overlong_line is not None:
-            return
         first_end = chunk.find(b"\n")
-        if first_end < 0:
-            self.open_line_bytes += len(chunk)
-        elif self.open_line_bytes + first_end <= MAX_LINE_BYTES:
-            # a chunk is far shorter than the limit, so only a line running across chunks can exceed it
-            self.complete_lines += chunk.count(b"\n")
-            self.open_line_bytes = len(chunk) - chunk.rfind(b"\n") - 1
-            return
-        else:
-            self.open_line_bytes += first_end
-        if self.open_line_bytes > MAX_LINE_BYTES:
-            self.overlong_line = self.complete_lines + 1
+        # a chunk is far shorter than the limit, so only a line running across chunks can exceed it
+        open_line_end = self.read_bytes + (len(chunk) if first_end < 0 else first_end)
+        if self.overlong_start is None and open_line_end - self.open_line_start > MAX_LINE_BYTES:
+            self.overlong_start = self.open_line_start
+        if first_end >= 0:
+            self.open_line_start = self.read_bytes + chunk.rfind(b"\n") + 1
+        self.read_bytes += len(chunk)
 
 
 def scan_export(path: Path, compression: str, check_lines: bool) -> FileScan:
@@ -52,6 +47,17 @@ def scan_export(path: Path, compression: str, check_lines: bool) -> FileScan:
                 lines.feed(chunk)
     if check_lines and compression == "gzip":
         with open_export(path, compression) as text:
-            while (chunk := text.read(CHUNK_BYTES)) and lines.overlong_line is None:
+            while (chunk := text.read(CHUNK_BYTES)) and lines.overlong_start is None:
                 lines.feed(chunk)
-    return FileScan(digest.hexdigest(), lines.overlong_line)
+    overlong_line = None if lines.overlong_start is None else line_number(path, compression, lines.overlong_start)
+    return FileScan(digest.hexdigest(), overlong_line)
+
+
+def line_number(path: Path, compression: str, offset: int) -> int:
+    """The number of the line that starts at byte `offset` of the export's text."""
+    line_ends = 0
+    with open_export(path, compression) as text:
+        while offset > 0 and (chunk := text.read(min(CHUNK_BYTES, offset))):
+            line_ends += chunk.count(b"\n")
+            offset -= len(chunk)
+    return line_ends + 1

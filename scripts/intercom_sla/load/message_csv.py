@@ -98,14 +98,16 @@ def place_columns(columns: list[str], mapping: dict[str, str]) -> tuple[list[str
     return columns, "", None
 
 
-def csv_incoming_sql(rejects_table: str, rejects_scan: str) -> str:
-    """Read the CSV files `$paths` (one layout) into `incoming`, in file order, each record naming its file."""
+def csv_incoming_sql(rejects_table: str, rejects_scan: str, name_files: bool) -> str:
+    """Read the CSV files `$paths` (one layout) into `incoming`, in file order, each record naming its file
+    when there are several."""
+    file_column = f"filename = '{BATCH_FILE_COLUMN}'," if name_files else ""
     return f"""
         create or replace temp table incoming as
         select * from read_csv(
             $paths, compression = $compression, names = $names, header = true, all_varchar = true,
             delim = ',', quote = '"', escape = '"', strict_mode = true, max_line_size = {MAX_LINE_BYTES},
-            filename = '{BATCH_FILE_COLUMN}',
+            {file_column}
             store_rejects = true, rejects_table = '{rejects_table}', rejects_scan = '{rejects_scan}'
         )
     """

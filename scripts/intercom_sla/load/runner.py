@@ -19,10 +19,10 @@ from . import connector_streams, intercom_api
 from .accounting import (
     DELETE_REPLACED_CONVERSATIONS_SQL,
     INSERT_CONVERSATIONS_SQL,
-    INSERT_MESSAGES_SQL,
+    NEW_MESSAGES_SQL,
     STAGE_CONVERSATIONS_SQL,
-    STAGE_NEW_MESSAGES_SQL,
     Counts,
+    insert_messages_sql,
     not_rejected_before,
     scalar,
 )
@@ -84,7 +84,7 @@ def account_records(
     first_rowid = scalar(con, "select min(rowid) from incoming")
 
     bar.set_postfix_str("validating")
-    typed_sql = typed_records_sql(layout, malformed.line_map)
+    typed_sql = typed_records_sql(layout, malformed.line_map, files_named=file_count > 1)
     file_parameter = {"source_file": source_file} if "$source_file" in typed_sql else {}
     con.execute(
         f"create or replace temp table typed as {typed_sql}",
@@ -125,9 +125,12 @@ def account_records(
     # every time is read by now; the keys and hashes spell times in UTC, so that the same record read
     # under another --assume-tz is still a duplicate of itself
     con.execute("set TimeZone = 'UTC'")
-    if layout.kind is MESSAGES:
-        con.execute(STAGE_NEW_MESSAGES_SQL)
-        con.execute(INSERT_MESSAGES_SQL, {"load_id": load_id})
+    if layout.kind is MESSAGES and file_count == 1:
+        outcomes = [(0, "loaded", scalar(con, insert_messages_sql(f"({NEW_MESSAGES_SQL})"), {"load_id": load_id}))]
+    elif layout.kind is MESSAGES:
+        # several files: the new messages are kept a moment, to be counted per file
+        con.execute(f"create or replace temp table new_messages as {NEW_MESSAGES_SQL}")
+        con.execute(insert_messages_sql("new_messages"), {"load_id": load_id})
         outcomes = con.execute("select file_index, 'loaded', count(*) from new_messages group by all").fetchall()
     else:
         con.execute(STAGE_CONVERSATIONS_SQL)

@@ -236,9 +236,10 @@ def quoted(identifier: str) -> str:
     return f'"{identifier}"'
 
 
-def typed_records_sql(export: ExportFile, line_map_table: str | None) -> str:
+def typed_records_sql(export: ExportFile, line_map_table: str | None, files_named: bool) -> str:
     """SQL that turns the varchar records in `incoming` into typed rows with a reject reason each, and the
-    file and line each came from: a CSV batch names its files in `batch_files`, any other read is one file."""
+    file and line each came from: a read of several CSV files names each record's file (`files_named`, listed
+    in `batch_files`), any other read is of one file, `$source_file`."""
     kind = export.kind
     present = set(kind.known) if export.is_json else set(export.columns)
 
@@ -261,13 +262,16 @@ def typed_records_sql(export: ExportFile, line_map_table: str | None) -> str:
             if extras
             else "cast(null as json)"
         )
-        file_columns = "batch_files.file_index, batch_files.source as source_file"
-        record_number = "incoming.rowid - batch_files.first_rowid"
-        joins = f"join batch_files on batch_files.path = incoming.{BATCH_FILE_COLUMN}"
+        record_number = "incoming.rowid - $first_rowid"
+        if files_named:
+            file_columns = "batch_files.file_index, batch_files.source as source_file"
+            record_number = "incoming.rowid - batch_files.first_rowid"
+            joins = f"join batch_files on batch_files.path = incoming.{BATCH_FILE_COLUMN}"
         source_line = f"{record_number} + 2"
         if line_map_table:
+            file_index = "batch_files.file_index" if files_named else "0"
             joins += (
-                f"\n            left join {line_map_table} as line_map on line_map.file_index = batch_files.file_index"
+                f"\n            left join {line_map_table} as line_map on line_map.file_index = {file_index}"
                 f" and line_map.record_number = {record_number}"
             )
             source_line = f"coalesce(line_map.source_line, {source_line})"
