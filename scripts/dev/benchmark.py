@@ -24,6 +24,8 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import itertools
+import math
 import os
 import platform
 import shutil
@@ -363,6 +365,35 @@ def small_files_markdown(steps: dict[str, Step]) -> list[str]:
     ]
 
 
+def growth_exponent(smaller: SizeResult, larger: SizeResult, step: str) -> float | None:
+    """k in time ~ conversations^k between two sizes: 1 grows linearly, above 1 faster than the data."""
+    if step not in smaller.steps or step not in larger.steps or smaller.steps[step].seconds <= 0:
+        return None
+    growth = larger.steps[step].seconds / smaller.steps[step].seconds
+    return math.log(growth) / math.log(larger.conversations / smaller.conversations)
+
+
+def growth_markdown(results: list[SizeResult], step_names: list[str]) -> list[str]:
+    """For each step, how its time grows between consecutive sizes, so that a super-linear step shows."""
+    pairs = list(itertools.pairwise(sorted(results, key=lambda result: result.conversations)))
+    if not pairs:
+        return []
+    lines = [
+        "",
+        "Growth: k in seconds ~ conversations^k between consecutive sizes (1 is linear; fixed costs such as",
+        "dbt's start-up pull k below 1 at the small sizes, so the largest pair is the one to read).",
+        "",
+        "| step | " + " | ".join(f"{a.conversations:,} -> {b.conversations:,}" for a, b in pairs) + " |",
+        "|---|" + "---:|" * len(pairs),
+    ]
+    for step in step_names:
+        exponents = [growth_exponent(a, b, step) for a, b in pairs]
+        if any(exponent is not None for exponent in exponents):
+            cells = ["-" if exponent is None else f"{exponent:.2f}" for exponent in exponents]
+            lines.append(f"| {step} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def ratio(numerator: float, denominator: float) -> str:
     return f"{numerator / denominator:.2f}x" if denominator else "n/a"
 
@@ -457,6 +488,7 @@ def markdown(results: list[SizeResult], small_files: dict[str, Step]) -> str:
         '"dbt models, rebuilt" and "rebuilt without the reply ledger" both rebuild from scratch',
         "(`--full-refresh`) on the same database, the second excluding fct_customer_waits, its two",
         "per-conversation models and its marts (SPEC §7): their ratio is the ledger's cost.",
+        *growth_markdown(results, step_names),
         *small_files_markdown(small_files),
     ]
     return "\n".join(lines) + "\n"
