@@ -85,13 +85,6 @@
 {%- endmacro %}
 
 
-{#- The assignee and team in effect at each message (SPEC §7), replayed from the assignment parts of
-    `relation` (columns conversation_id, created_at, intercom_record, part_position, assigned_to_type,
-    assigned_to_id, current_admin_id, current_team_id) in the one order every source uses: by time, the
-    opening message first among messages of the same second, then the part's position in the record
-    that held it (where the source gives one), then `tie_breaker`. To an admin sets the assignee, to a
-    team sets the team and clears the assignee, to nobody clears the assignee. A conversation without
-    any assignment part keeps its current assignee and team. -#}
 {% macro replayed_owners(relation, tie_breaker) -%}
     {%- set message_order -%}
         created_at, case when intercom_record = 'source' then 0 else 1 end, coalesce(part_position, 0), {{ tie_breaker }}
