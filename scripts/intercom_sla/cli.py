@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import click
 import duckdb
 
+from intercom_sla.load.errors import LoadError
 from intercom_sla.untrusted_text import terminal_safe
 
 if TYPE_CHECKING:
@@ -94,7 +95,6 @@ def pull_into(database: Path, since: datetime | None, region: str | None, api_ur
         raise Failed("--region and --api-url both say where Intercom is; give one of them")
     if api_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", api_url):
         raise Failed(f"--api-url {api_url}: expected a URL such as https://api.intercom.io")
-    from intercom_sla.load.errors import LoadError
     from intercom_sla.memory_limit import configured_memory_limit
     from intercom_sla.pull.client import API_URLS
     from intercom_sla.pull.runner import intercom_client, pull_conversations
@@ -104,11 +104,8 @@ def pull_into(database: Path, since: datetime | None, region: str | None, api_ur
         logging.getLogger(chatty).setLevel(logging.WARNING)
     database.parent.mkdir(parents=True, exist_ok=True)
     since_utc = since.replace(tzinfo=UTC) if since else None
-    try:
-        with intercom_client(api_url or API_URLS[region or "us"], token) as client:
-            summary = pull_conversations(database, client, since_utc, configured_memory_limit())
-    except LoadError as error:
-        raise Failed(str(error)) from None
+    with intercom_client(api_url or API_URLS[region or "us"], token) as client:
+        summary = pull_conversations(database, client, since_utc, configured_memory_limit())
     click.echo(summary.summary())
     click.echo(summary.counts.summary())
     if summary.counts.rejected:
@@ -136,31 +133,16 @@ def require_writable_folder(folder: Path) -> None:
         raise Failed(f"{folder}: cannot write files there ({error.strerror})") from None
 
 
-def check_database_path_or_fail(db: Path) -> None:
-    """A DuckDB database or a new one the loader may create at `db`, else one line."""
-    from intercom_sla.load.database import check_database_path
-    from intercom_sla.load.errors import LoadError
-
-    try:
-        check_database_path(db)
-    except LoadError as error:
-        raise Failed(str(error)) from None
-
-
 def require_database(db: Path, for_writing: bool = False) -> None:
     """A DuckDB database at `db` (and, `for_writing`, no other process holding it), else one line."""
     from intercom_sla.load.database import check_database_path, connect
-    from intercom_sla.load.errors import LoadError
     from intercom_sla.memory_limit import configured_memory_limit
 
     if not db.exists():
         raise Failed(f"{db}: no database yet; load an export first: intercom-sla load --db {db} EXPORT...")
-    try:
-        check_database_path(db)
-        if for_writing:  # found now, rather than by every dbt model in turn
-            connect(db, configured_memory_limit()).close()
-    except LoadError as error:
-        raise Failed(str(error)) from None
+    check_database_path(db)
+    if for_writing:  # found now, rather than by every dbt model in turn
+        connect(db, configured_memory_limit()).close()
 
 
 def dbt_targets() -> list[str]:
@@ -418,7 +400,9 @@ def run(
         raise Failed(f"nothing to run on: give export files or folders, or set {TOKEN_VARIABLE} to pull from Intercom")
     if not pulling and (since or region or api_url):
         raise Failed("--since, --region and --api-url are for pulling: add --pull to pull after loading the files")
-    check_database_path_or_fail(database)
+    from intercom_sla.load.database import check_database_path
+
+    check_database_path(database)
     require_writable_folder(out)
     if paths:
         from intercom_sla.load.cli import main as load_main
@@ -527,6 +511,9 @@ def main() -> int:
     except Failed as failure:
         failure.show()
         return failure.exit_code
+    except LoadError as problem:  # the loader's and the database checks' one error type
+        Failed(str(problem)).show()
+        return 2
     except click.UsageError as mistake:
         command = mistake.ctx.command_path if mistake.ctx else "intercom-sla"
         click.echo(f"error: {terminal_safe(mistake.format_message())} (see {command} --help)", err=True)
