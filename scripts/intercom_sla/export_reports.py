@@ -274,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
         report_folder(args.out)
         with connect_read_only(args.db) as con:
             built = con.execute(
-                "select count(*) from duckdb_tables() where schema_name = $schema and table_name = 'mart_sla_summary'",
+                "select count(*) from information_schema.tables"
+                " where table_schema = $schema and table_name = 'mart_sla_summary'",
                 {"schema": args.schema},
             ).fetchall()[0][0]
             if not built:

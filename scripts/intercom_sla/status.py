@@ -11,7 +11,8 @@ from intercom_sla.load.completeness import INCOMPLETE_SQL
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    query = "select count(*) from duckdb_tables() where schema_name = $schema and table_name = $table"
+    """A table or a view (the aggregating marts are views on DuckDB)."""
+    query = "select count(*) from information_schema.tables where table_schema = $schema and table_name = $table"
     return bool(con.execute(query, {"schema": schema, "table": table}).fetchone()[0])
 
 
