@@ -84,10 +84,10 @@ def account_records(
     first_rowid = scalar(con, "select min(rowid) from incoming")
 
     bar.set_postfix_str("validating")
-    typed_sql = typed_records_sql(layout, malformed.line_map, files_named=file_count > 1)
-    file_parameter = {"source_file": source_file} if "$source_file" in typed_sql else {}
+    files_named = file_count > 1
+    file_parameter = {} if files_named else {"source_file": source_file}
     con.execute(
-        f"create or replace temp table typed as {typed_sql}",
+        f"create or replace temp table typed as {typed_records_sql(layout, malformed.line_map, files_named)}",
         {"first_rowid": first_rowid, **file_parameter, **window.parameters()},
     )
     counts = [
