@@ -3,6 +3,7 @@ their files and lines, rejects, each file's counts) is what loading each file on
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from pathlib import Path
 
@@ -129,3 +130,14 @@ def test_a_folder_of_many_small_files_loads_every_record_with_its_file(tmp_path:
     assert query(db, "select count(distinct _source_file), min(_source_line), max(_source_line) from raw.messages") == [
         (301, 2, 3)
     ]
+
+
+def test_a_folder_of_gzipped_exports_loads_each_file(tmp_path: Path, db: Path) -> None:
+    folder = tmp_path / "days"
+    folder.mkdir()
+    for day in range(1, 4):
+        rows = [f"c{day},m{day}a,2026-03-0{day}T10:00:00Z,user,comment,,,"]
+        (folder / f"day{day}.csv.gz").write_bytes(gzip.compress(write_export(tmp_path / "day.csv", rows).read_bytes()))
+    run = load(db, folder)
+    assert run.returncode == 0, run.stderr
+    assert run.counts() == {"read": 3, "loaded": 3, "superseded": 0, "duplicates": 0, "rejected": 0}

@@ -41,10 +41,12 @@ class ExportBatch:
 
 
 def read_together_key(export: ExportFile) -> tuple | None:
-    """What files must share to be read in one CSV read; None for a file read on its own (JSON, objects)."""
-    if export.is_json or export.kind is None:
+    """What files must share to be read in one CSV read; None for a file read on its own: JSON, objects, and
+    gzip, whose size DuckDB cannot know, so that its reader takes a buffer of 16 times the line cap (1 GB) for
+    each compressed file of a read."""
+    if export.is_json or export.kind is None or export.compression != "none":
         return None
-    return (export.kind.name, tuple(export.columns), export.dialect, export.time_zone, export.compression)
+    return (export.kind.name, tuple(export.columns), export.dialect, export.time_zone)
 
 
 def export_batches(exports: list[ExportFile]) -> list[ExportBatch]:
