@@ -14,7 +14,7 @@ from compare_marts import normalised, same, sort_key
 from conftest import ROOT, load, query, run_dbt, run_script
 
 COMPARED = (
-    "int_conversations_aggregated",
+    "int_conversations_first_response_found",
     "int_conversation_states_replayed",
     "int_conversations_resolved_from_events",
     "int_conversation_tags_unnested",
@@ -28,9 +28,9 @@ COMPARED = (
     "fct_customer_waits",
     "mart_next_reply_breach_rate_by_assignee",
     "bridge_conversation_tags",
-    "mart_breach_rate_by_assignee",
-    "mart_breach_rate_by_week",
-    "mart_sla_summary",
+    "mart_first_response_breach_rate_by_assignee",
+    "mart_first_response_breach_rate_by_week",
+    "mart_first_response_summary",
     "mart_resolution_daily",
     "mart_resolution_summary",
 )
@@ -115,7 +115,8 @@ def test_the_incremental_run_recomputed_only_the_conversations_it_had_to(builds:
     _, appended = builds
     with duckdb.connect(str(appended), read_only=True) as con:
         marks = con.execute(
-            "select messages_loaded_through, count(*) from main.int_conversations_aggregated group by 1 order by 1"
+            "select messages_loaded_through, count(*) from main.int_conversations_first_response_found"
+            " group by 1 order by 1"
         ).fetchall()
     # two high-water marks: the conversations built in the first run, and those the append touched
     assert len(marks) == 2
@@ -263,7 +264,7 @@ def test_a_conversation_found_deleted_leaves_every_mart_of_an_incremental_build(
     for table in (
         "fct_conversations",
         "fct_customer_waits",
-        "int_conversations_aggregated",
+        "int_conversations_first_response_found",
         "bridge_conversation_tags",
     ):
         assert query(db, f"select count(*) from main.{table} where conversation_id = ?", [gone]) == [(0,)], table

@@ -29,7 +29,7 @@ SELECTIONS = (
     (),
     ("--select", "marts"),
     ("--select", "staging", "intermediate"),
-    ("--select", "int_conversations_aggregated+"),
+    ("--select", "int_conversations_first_response_found+"),
     ("--select", "+fct_customer_waits"),
     ("--exclude", "fct_conversations"),
     ("--exclude", "int_conversations_resolved", "int_customer_waits_delimited"),

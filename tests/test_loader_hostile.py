@@ -266,7 +266,7 @@ def test_reports_are_written_whole_or_not_at_all(tmp_path: Path) -> None:
 def test_report_writers_name_a_wrong_out_and_a_locked_database_in_one_line(tmp_path: Path) -> None:
     db = tmp_path / "built.duckdb"
     with duckdb.connect(str(db)) as con:
-        con.execute("create table main.mart_sla_summary as select 1 as x")
+        con.execute("create table main.mart_first_response_summary as select 1 as x")
     not_a_folder = tmp_path / "reports.txt"
     not_a_folder.write_text("")
     run = run_script("export_reports.py", "--db", db, "--out", not_a_folder)

@@ -26,7 +26,7 @@ def test_generated_views_parse_and_cover_every_column(tmp_path: Path) -> None:
         assert fields == set(nodes[parsed["name"]]["columns"]), parsed["name"]
         measure_names = {item["name"] for item in parsed.get("measures", [])}
         assert not fields & measure_names, f"{parsed['name']}: field names must be unique in a view"
-        if parsed["name"].startswith("mart_breach_rate_by_"):
+        if parsed["name"].startswith("mart_first_response_breach_rate_by_"):
             assert "overall_breach_rate_pct" in measure_names, parsed["name"]
     [fact] = lkml.load((tmp_path / "lookml" / "fct_conversations.view.lkml").read_text())["views"]
     assert {"breach_rate_pct", "median_response_minutes", "median_resolution_hours", "breaches"} <= {

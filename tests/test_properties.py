@@ -265,7 +265,8 @@ def test_marts_equal_the_reference_model(
         row[0]: row[1:]
         for row in query(
             db,
-            "select priority, conversations, breaches, median_response_minutes from main.mart_breach_rate_by_priority",
+            "select priority, conversations, breaches, median_response_minutes"
+            " from main.mart_first_response_breach_rate_by_priority",
         )
     }
     for priority in {fact["priority"] for fact in in_scope}:

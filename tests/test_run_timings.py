@@ -12,7 +12,7 @@ RUN_RESULTS = {
     "elapsed_time": 9.5,
     "results": [
         {"unique_id": "model.intercom_sla.fct_conversations", "execution_time": 2.0},
-        {"unique_id": "model.intercom_sla.mart_sla_summary", "execution_time": 0.5},
+        {"unique_id": "model.intercom_sla.mart_first_response_summary", "execution_time": 0.5},
         {"unique_id": "test.intercom_sla.not_null_fct_conversations_conversation_id.1a2b", "execution_time": 0.3},
         {"unique_id": "unit_test.intercom_sla.fct_conversations.reply_at_threshold_is_met", "execution_time": 1.0},
         {"unique_id": "exposure.intercom_sla.metabase", "execution_time": 0.0},

@@ -107,3 +107,16 @@
         partition by {{ partition_by }} order by {{ order_by }} rows between unbounded preceding and current row
     )
 {%- endmacro %}
+
+
+{#- part / whole (times scale) as a double, null when whole is 0. The part is cast first: integer
+    division on PostgreSQL, and decimal literals (100.0) on Spark, would round. -#}
+{% macro ratio(part, whole, scale=1) -%}
+    (cast({{ part }} as {{ type_double() }}){{ ' * ' ~ scale if scale != 1 }} / nullif({{ whole }}, 0))
+{%- endmacro %}
+
+
+{#- Rows meeting a condition, as a bigint on every engine (DuckDB's sum would give a hugeint). -#}
+{% macro count_where(condition) -%}
+    cast(coalesce(sum(case when {{ condition }} then 1 else 0 end), 0) as {{ dbt.type_bigint() }})
+{%- endmacro %}

@@ -1,4 +1,4 @@
-{#- Project rules shared by several models; engine-neutral SQL. -#}
+{#- SPEC rules shared by several models: what a part is, who wrote it, what it does; engine-neutral SQL. -#}
 
 {#- SPEC §1 A: sender_type trimmed and lower-cased onto user / admin / bot (the loader rejects others);
     an author flagged as Intercom's AI agent is a bot whatever its type says. -#}
@@ -29,10 +29,12 @@
     ('note', 'note_and_reopen')
 {%- endmacro %}
 
+
 {#- Part types that reopen a closed conversation (SPEC §1 A, §4). -#}
 {% macro intercom_reopen_part_types() -%}
     ('open', 'assign_and_reopen', 'note_and_reopen')
 {%- endmacro %}
+
 
 {#- Part types that wake a snoozed conversation (SPEC §1 A, §4). -#}
 {% macro intercom_wake_part_types() -%}
@@ -92,18 +94,6 @@
 {%- endmacro %}
 
 
-{#- SPEC §6: a schedule's open seconds before `instant`, spread over the rows of an
-    int_business_hours_intervals join on the instant's UTC day (alias `intervals`): summed over the day's
-    rows it is the day's running total plus each interval's open part before the instant. -#}
-{% macro open_seconds_before(instant) -%}
-    case when intervals.interval_of_day = 1 then intervals.open_seconds_before_day else 0 end
-    + coalesce(
-        greatest({{ seconds_between('intervals.open_at', 'least(' ~ instant ~ ', intervals.close_at)') }}, 0),
-        0
-    )
-{%- endmacro %}
-
-
 {#- The project variable for unanswered conversations (SPEC §3), checked so a typo fails loudly. -#}
 {% macro unanswered_sla_status() -%}
     {%- set policy = var('unanswered_sla_status', 'breach') -%}
@@ -115,88 +105,10 @@
 {%- endmacro %}
 
 
-{#- Breach-rate measures over fct_conversations rows in SLA scope (SPEC §5), shared by every
-    breach-rate mart so the definitions cannot drift apart: in the policy's clock, and side by side
-    in calendar time and in business time (SPEC §6). -#}
-{% macro sla_breach_measures() -%}
-    count(*) as conversations,
-    {{ count_where("sla_status = 'breached'") }} as breaches,
-    {{ count_where("sla_status = 'pending'") }} as pending,
-    {{ ratio(count_where("sla_status = 'breached'"), 'count(*)', 100) }} as breach_rate_pct,
-    {{ count_where("calendar_sla_status = 'breached'") }} as calendar_breaches,
-    {{ ratio(count_where("calendar_sla_status = 'breached'"), 'count(*)', 100) }} as calendar_breach_rate_pct,
-    count(business_hours_sla_status) as business_hours_conversations,
-    {{ count_where("business_hours_sla_status = 'breached'") }} as business_hours_breaches,
-    {{ ratio(count_where("business_hours_sla_status = 'breached'"), 'count(business_hours_sla_status)', 100) }}
-        as business_hours_breach_rate_pct,
-    {{ percentile_cont('response_minutes', 0.5) }} as median_response_minutes,
-    {{ percentile_cont('response_minutes', 0.95) }} as p95_response_minutes
-{%- endmacro %}
-
-
-{#- Next-reply measures over fct_customer_waits rows (SPEC §7), shared by every next-reply mart: waits
-    held to a target (`met`, `breached`, `pending`; `no_target` and `closed_without_reply` count in no
-    rate) and the subsequent reply times of the waits that were answered. -#}
-{% macro next_reply_measures() -%}
-    {{ count_where("status in ('met', 'breached', 'pending')") }} as rated_waits,
-    {{ count_where("status = 'breached'") }} as breaches,
-    {{ count_where("status = 'pending'") }} as pending,
-    {{ ratio(count_where("status = 'breached'"), count_where("status in ('met', 'breached', 'pending')"), 100) }}
-        as breach_rate_pct,
-    {{ count_where("status = 'closed_without_reply'") }} as closed_without_reply,
-    {{ percentile_cont("case when ended_by = 'replied' then wait_seconds end", 0.5) }} as median_reply_seconds,
-    {{ percentile_cont("case when ended_by = 'replied' then wait_seconds end", 0.9) }} as p90_reply_seconds
-{%- endmacro %}
-
-
 {#- The owner a wait is credited to (SPEC §7): the owner at breach for a breached wait, else the owner at
     its start. `kind` is `assignee` or `team`. -#}
 {% macro wait_owner(kind) -%}
     case when status = 'breached' then {{ kind }}_at_breach else {{ kind }}_at_start end
-{%- endmacro %}
-
-
-{#- part / whole (times scale) as a double, null when whole is 0. The part is cast first: integer
-    division on PostgreSQL, and decimal literals (100.0) on Spark, would round. -#}
-{% macro ratio(part, whole, scale=1) -%}
-    (cast({{ part }} as {{ type_double() }}){{ ' * ' ~ scale if scale != 1 }} / nullif({{ whole }}, 0))
-{%- endmacro %}
-
-
-{#- Rows meeting a condition, as a bigint on every engine (DuckDB's sum would give a hugeint). -#}
-{% macro count_where(condition) -%}
-    cast(coalesce(sum(case when {{ condition }} then 1 else 0 end), 0) as {{ dbt.type_bigint() }})
-{%- endmacro %}
-
-
-{#- Resolution measures over fct_conversations rows with in_resolution_metrics (SPEC §4), shared by
-    every resolution mart. -#}
-{% macro resolution_measures() -%}
-    count(*) as total_closed,
-    {{ percentile_cont('resolution_seconds / 3600.0', 0.5) }} as median_hours,
-    {{ percentile_cont('resolution_seconds / 3600.0', 0.95) }} as p95_hours,
-    {{ ratio(count_where('resolution_seconds <= 86400'), 'count(*)') }} as within_24h_share,
-    cast(avg(message_count) as {{ type_double() }}) as avg_messages,
-    {{ count_where("resolution_sla_status = 'breached'") }} as resolution_breaches,
-    {{ ratio(count_where("resolution_sla_status = 'breached'"), 'count(*)', 100) }} as resolution_breach_rate_pct
-{%- endmacro %}
-
-
-{#- Minutes after midnight of an `HH:MM` time of day (business_hours seed; `24:00` is 1440). -#}
-{% macro minutes_of_day(hh_mm) -%}
-    (cast({{ dbt.split_part(hh_mm, "':'", 1) }} as integer) * 60 + cast({{ dbt.split_part(hh_mm, "':'", 2) }} as integer))
-{%- endmacro %}
-
-
-{#- The schedule business minutes are shown in for conversations whose policy runs on calendar time
-    (project variable business_hours_comparison_schedule), as a SQL literal; null when unset. -#}
-{% macro business_hours_comparison_schedule() -%}
-    {%- set schedule = var('business_hours_comparison_schedule', '') -%}
-    {%- if schedule -%}
-        '{{ schedule | replace("'", "''") }}'
-    {%- else -%}
-        cast(null as {{ dbt.type_string() }})
-    {%- endif -%}
 {%- endmacro %}
 
 
@@ -212,52 +124,4 @@
         {% endif -%}
         else 'breached'
     end
-{%- endmacro %}
-
-
-{#- A parity check's value as text for reading: timestamps in UTC (`2026-03-02 14:10:00 UTC`), counts and
-    verdicts as they are. -#}
-{% macro parity_text(expression, kind) -%}
-    {%- if kind == 'timestamp' -%}
-        {{ dbt.concat([utc_timestamp_text(expression), "' UTC'"]) }}
-    {%- else -%}
-        cast({{ expression }} as {{ dbt.type_string() }})
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- One of Intercom's own figures that the loader keeps in _extra_columns for REST API loads. -#}
-{% macro intercom_figure(key, kind) -%}
-    {%- set value = json_text('_extra_columns', 'intercom_' ~ key) -%}
-    {%- if kind == 'timestamp' -%}
-        {{ timestamp_from_text(value, 'raw.conversations statistics.' ~ key) }}
-    {%- elif kind == 'count' -%}
-        cast({{ value }} as {{ dbt.type_bigint() }})
-    {%- else -%}
-        {{ value }}
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- One check of mart_intercom_parity: the project's and Intercom's figure for every conversation where
-    Intercom gives one, read from the `compared` CTE. -#}
-{% macro parity_check(check_name, project_value, intercom_value, kind) -%}
-    select
-        conversation_id,
-        '{{ check_name }}' as check_name,
-        {{ parity_text(project_value, kind) }} as project_value,
-        {{ parity_text(intercom_value, kind) }} as intercom_value,
-        coalesce({{ project_value }} = {{ intercom_value }}, false) as agrees,
-        parts_loaded < intercom_count_conversation_parts as parts_missing,
-        parts_loaded,
-        intercom_count_conversation_parts,
-        first_response_source,
-        priority,
-        sla_threshold_minutes,
-        sla_clock,
-        business_hours_sla_status,
-        intercom_sla_verdict,
-        intercom_sla_name
-    from compared
-    where {{ intercom_value }} is not null
 {%- endmacro %}

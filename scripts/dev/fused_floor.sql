@@ -147,22 +147,22 @@ left join replies
     on starts.conversation_id = replies.conversation_id and replies.replied_at > starts.started_at
 group by starts.conversation_id, starts.wait_number, starts.started_at;
 
-create table mart_breach_rate_by_priority as
+create table mart_first_response_breach_rate_by_priority as
 select priority, count(*) as conversations, count(*) filter (where breached) as breaches,
     median(response_minutes) as median_response_minutes, quantile_cont(response_minutes, 0.95) as p95
 from conversations where started_at is not null group by priority;
 
-create table mart_breach_rate_by_assignee as
+create table mart_first_response_breach_rate_by_assignee as
 select coalesce(assignee_id, '(unassigned)') as assignee_id, count(*) as conversations,
     count(*) filter (where breached) as breaches, median(response_minutes) as median_response_minutes
 from conversations where started_at is not null group by all;
 
-create table mart_breach_rate_by_week as
+create table mart_first_response_breach_rate_by_week as
 select date_trunc('week', started_at) as week_start, count(*) as conversations,
     count(*) filter (where breached) as breaches
 from conversations where started_at is not null group by all;
 
-create table mart_breach_rate_by_tag as
+create table mart_first_response_breach_rate_by_tag as
 select trim(tag) as tag, count(*) as conversations, count(*) filter (where breached) as breaches
 from (select *, unnest(string_split(coalesce(tags, '(untagged)'), ',')) as tag from conversations
     where started_at is not null)

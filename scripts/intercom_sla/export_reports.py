@@ -2,7 +2,7 @@
 """Write the SLA and resolution reports from the marts and print the headline numbers.
 
 reports/sla_report.csv          one row per conversation in first-response scope (fct_conversations)
-reports/sla_summary.json        the first-response summary (mart_sla_summary)
+reports/sla_summary.json        the first-response summary (mart_first_response_summary)
 reports/resolution_report.csv   one row per resolved conversation in the resolution metrics
 reports/resolution_summary.json the resolution summary plus its breakdowns and daily series
 reports/customer_waits.csv      one row per customer wait (fct_customer_waits, SPEC §7)
@@ -147,7 +147,7 @@ def json_ready(row: dict, places: int = 2) -> dict:
 
 
 def sla_summary(con: duckdb.DuckDBPyConnection, schema: str) -> dict:
-    summary = single_row(con, schema, "mart_sla_summary")
+    summary = single_row(con, schema, "mart_first_response_summary")
     top_assignees = [json_ready(entry) for entry in json.loads(summary.pop("top_5_assignees_by_breach_rate") or "[]")]
     breaches_by_priority = json.loads(summary.pop("breaches_by_priority") or "{}")
     rest = json_ready(summary)
@@ -189,8 +189,8 @@ def next_reply_summary(con: duckdb.DuckDBPyConnection, schema: str) -> dict:
         "by_team_at_breach": breakdown("mart_next_reply_breach_rate_by_team", "team_id"),
         "by_priority": breakdown("mart_next_reply_breach_rate_by_priority", "priority"),
         "by_week": breakdown("mart_next_reply_breach_rate_by_week", "week_start"),
-        "by_responder": breakdown("mart_reply_times_by_responder", "responder_id"),
-        "bot_vs_human": breakdown("mart_waits_bot_vs_human", "answered_by, wait_kind"),
+        "by_responder": breakdown("mart_next_reply_times_by_responder", "responder_id"),
+        "bot_vs_human": breakdown("mart_next_reply_bot_vs_human", "answered_by, wait_kind"),
     }
 
 
@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         with connect_read_only(args.db) as con:
             built = con.execute(
                 "select count(*) from information_schema.tables"
-                " where table_schema = $schema and table_name = 'mart_sla_summary'",
+                " where table_schema = $schema and table_name = 'mart_first_response_summary'",
                 {"schema": args.schema},
             ).fetchall()[0][0]
             if not built:

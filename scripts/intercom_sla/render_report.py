@@ -213,7 +213,7 @@ def tag_rows(con: duckdb.DuckDBPyConnection, schema: str) -> list[dict]:
         f"""
         with ranked as (
             select *, row_number() over (order by conversations desc, tag) as volume_rank
-            from {schema}.mart_breach_rate_by_tag
+            from {schema}.mart_first_response_breach_rate_by_tag
         )
         select tag, conversations, breaches, breach_rate_pct, 1 as pooled_tags
         from ranked
@@ -346,7 +346,7 @@ def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
     def mart(name: str, order_by: str) -> list[dict]:
         return records(con, f"select * from {schema}.{name} order by {order_by}")
 
-    [sla] = mart("mart_sla_summary", "1")
+    [sla] = mart("mart_first_response_summary", "1")
     [resolution] = mart("mart_resolution_summary", "1")
 
     def shown(value: float | None, template: str, scale: float = 1.0) -> str:
@@ -371,13 +371,13 @@ def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
             section(
                 "breach-by-priority",
                 "First-response breach rate by priority",
-                by_priority_chart(mart("mart_breach_rate_by_priority", "priority")),
+                by_priority_chart(mart("mart_first_response_breach_rate_by_priority", "priority")),
                 empty=NOT_IN_SCOPE,
             ),
             section(
                 "breach-by-assignee",
                 "Breach rate by assignee, with volumes",
-                by_assignee_chart(mart("mart_breach_rate_by_assignee", "breach_rate_rank")),
+                by_assignee_chart(mart("mart_first_response_breach_rate_by_assignee", "breach_rate_rank")),
                 "Bars show the breach rate; labels show breaches / conversations. "
                 "Unassigned conversations are not ranked.",
                 "No conversation in first-response scope is assigned, so there is no assignee to rank.",
@@ -385,13 +385,13 @@ def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
             section(
                 "breach-by-week",
                 "Weekly breach-rate trend",
-                weekly_chart(mart("mart_breach_rate_by_week", "week_start")),
+                weekly_chart(mart("mart_first_response_breach_rate_by_week", "week_start")),
                 empty=NOT_IN_SCOPE,
             ),
             section(
                 "response-distribution",
                 "First-response times against each threshold",
-                distribution_chart(mart("mart_response_time_distribution", "priority, bucket_order")),
+                distribution_chart(mart("mart_first_response_time_distribution", "priority, bucket_order")),
                 "Green buckets end within the priority's threshold, red ones beyond it.",
                 "No conversation has a first response yet, so there are no response times to draw.",
             ),
@@ -410,7 +410,7 @@ def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
                 NOT_IN_SCOPE,
             ),
             next_reply_sections(mart),
-            business_hours_section(sla, mart("mart_breach_rate_by_priority", "priority")),
+            business_hours_section(sla, mart("mart_first_response_breach_rate_by_priority", "priority")),
             data_quality_section(issue_counts(con, schema)),
         )
     )

@@ -1,8 +1,8 @@
 -- SPEC §6 and §7: for waits whose policy names a schedule, the business seconds waited (to the reply,
--- the closing part, or the as-of time) and the moment the business-time threshold elapses. Open
--- seconds up to an instant are looked up as in int_conversations_business_timed; the breach moment
--- is found by sorting each wait's target (open seconds at its start plus the threshold) among the
--- intervals' running totals, so the cost grows with the waits and the intervals, not their product.
+-- the closing part, or the as-of time; macro business_seconds_of_spans) and the moment the
+-- business-time threshold elapses. The breach moment is found by sorting each wait's target (open
+-- seconds at its start plus the threshold) among the intervals' running totals, so the cost grows
+-- with the waits and the intervals, not their product.
 with
 
 waits as (
@@ -32,56 +32,11 @@ intervals as (
 
 ),
 
-wait_instants as (
-
-    select
-        conversation_id,
-        wait_number,
-        sla_schedule,
-        started_at as instant,
-        -1 as sign
-    from waits
-
-    union all
-
-    select
-        conversation_id,
-        wait_number,
-        sla_schedule,
-        clock_stopped_at as instant,
-        1 as sign
-    from waits
-
-),
-
-located as (
-
-    select
-        wait_instants.conversation_id,
-        wait_instants.wait_number,
-        wait_instants.sign,
-        intervals.utc_day,
-        {{ open_seconds_before('wait_instants.instant') }} as open_seconds_before_instant
-    from wait_instants
-    left join intervals
-        on
-            wait_instants.sla_schedule = intervals.schedule
-            and {{ utc_date('wait_instants.instant') }} = intervals.utc_day
-
-),
-
 wait_totals as (
 
-    -- null if an instant fell outside the intervals' days, so the gap shows instead of a wrong sum
-    select
-        conversation_id,
-        wait_number,
-        case when count(utc_day) = count(*) then sum(sign * open_seconds_before_instant) end as wait_business_seconds,
-        case
-            when count(utc_day) = count(*) then sum(case when sign = -1 then open_seconds_before_instant end)
-        end as open_seconds_before_start
-    from located
-    group by conversation_id, wait_number
+    {{ business_seconds_of_spans(
+        'waits', ['conversation_id', 'wait_number'], 'sla_schedule', 'started_at', 'clock_stopped_at'
+    ) }}
 
 ),
 
@@ -172,7 +127,7 @@ final as (
     select
         wait_totals.conversation_id,
         wait_totals.wait_number,
-        wait_totals.wait_business_seconds,
+        wait_totals.business_seconds as wait_business_seconds,
         breach_moments.business_breach_at
     from wait_totals
     left join breach_moments

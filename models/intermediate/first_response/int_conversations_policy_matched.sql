@@ -17,7 +17,7 @@ message_conversations as (
     select
         conversation_id,
         first_priority
-    from {{ ref('int_conversations_aggregated') }}
+    from {{ ref('int_conversations_first_response_found') }}
 
 ),
 

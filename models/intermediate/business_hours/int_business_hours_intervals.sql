@@ -40,7 +40,7 @@ resolutions as (
 message_conversations as (
 
     select first_message_at
-    from {{ ref('int_conversations_aggregated') }}
+    from {{ ref('int_conversations_first_response_found') }}
 
 ),
 

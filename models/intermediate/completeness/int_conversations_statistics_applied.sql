@@ -18,7 +18,7 @@ aggregated as (
         team_id,
         records_state_events,
         latest_timestamp
-    from {{ ref('int_conversations_aggregated') }}
+    from {{ ref('int_conversations_first_response_found') }}
     {{ only_conversations_to_refresh() }}
 
 ),

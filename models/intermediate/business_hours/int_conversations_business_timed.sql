@@ -1,9 +1,6 @@
 -- SPEC §6: business seconds (time inside the schedule's open hours) for every conversation with a
 -- business schedule: to the first response, waited at the data's as-of time while unanswered, to
--- resolution, and open across reopen spans. Each span end is located in its UTC day of
--- int_business_hours_intervals; the open seconds up to it are the day's running total plus the
--- open part of that day's intervals before it, and a span is the difference at its two ends. The
--- cost grows with the spans, not with the days they cover.
+-- resolution, and open across reopen spans (macro business_seconds_of_spans).
 with
 
 schedules as (
@@ -176,57 +173,11 @@ scheduled_spans as (
 
 ),
 
-span_ends as (
-
-    select
-        conversation_id,
-        business_schedule,
-        span_kind,
-        span_end as end_at,
-        1 as sign
-    from scheduled_spans
-
-    union all
-
-    select
-        conversation_id,
-        business_schedule,
-        span_kind,
-        span_start as end_at,
-        -1 as sign
-    from scheduled_spans
-
-),
-
-located as (
-
-    -- open seconds before end_at, spread over the rows of its day: the day's running total on its
-    -- first interval, plus each interval's open part before end_at
-    select
-        span_ends.conversation_id,
-        span_ends.span_kind,
-        span_ends.sign,
-        intervals.utc_day,
-        {{ open_seconds_before('span_ends.end_at') }} as open_seconds_before_end
-    from span_ends
-    left join intervals
-        on
-            span_ends.business_schedule = intervals.schedule
-            and {{ utc_date('span_ends.end_at') }} = intervals.utc_day
-
-),
-
 span_kind_totals as (
 
-    -- null if an end fell outside the intervals' days, so the gap shows instead of a wrong sum
-    select
-        conversation_id,
-        span_kind,
-        case
-            when count(utc_day) = count(*) then sum(sign * open_seconds_before_end)
-        end as business_seconds
-    from located
-    group by conversation_id, span_kind
+    {{ business_seconds_of_spans(
+        'scheduled_spans', ['conversation_id', 'span_kind'], 'business_schedule', 'span_start', 'span_end'
+    ) }}
 
 ),
 

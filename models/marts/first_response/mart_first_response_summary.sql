@@ -19,7 +19,7 @@ by_priority as (
     select
         priority,
         breaches
-    from {{ ref('mart_breach_rate_by_priority') }}
+    from {{ ref('mart_first_response_breach_rate_by_priority') }}
 
 ),
 
@@ -31,7 +31,7 @@ by_assignee as (
         breaches,
         breach_rate_pct,
         breach_rate_rank
-    from {{ ref('mart_breach_rate_by_assignee') }}
+    from {{ ref('mart_first_response_breach_rate_by_assignee') }}
 
 ),
 

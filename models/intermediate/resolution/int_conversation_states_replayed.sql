@@ -3,7 +3,7 @@
 -- message opens (reopening a closed conversation, waking a snoozed one); a snooze snoozes; a wake
 -- part opens a snoozed conversation and leaves a closed one closed. The clock starts at
 -- started_at (or the first part). Incremental: it redoes the conversations that
--- int_conversations_aggregated redid, and carries their high-water mark.
+-- int_conversations_first_response_found redid, and carries their high-water mark.
 with
 
 messages as (
@@ -16,7 +16,9 @@ messages as (
         has_body,
         created_at
     from {{ intercom_staged('messages') }}
-    {{ only_conversations_loaded_since_last_run(ref('int_conversations_aggregated'), 'messages_loaded_through') }}
+    {{ only_conversations_loaded_since_last_run(
+        ref('int_conversations_first_response_found'), 'messages_loaded_through'
+    ) }}
 
 ),
 
@@ -26,7 +28,7 @@ conversations as (
         conversation_id,
         messages_loaded_through,
         coalesce(started_at, first_message_at) as clock_started_at
-    from {{ ref('int_conversations_aggregated') }}
+    from {{ ref('int_conversations_first_response_found') }}
 
 ),
 
