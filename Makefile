@@ -69,8 +69,8 @@ test-spark: $(VENV)/.spark-installed  ## dbt build on a local Apache Spark (dbt-
 
 test-dbt: install  ## dbt build (unit tests, contracts, data tests) on a freshly generated sample
 	rm -rf $(TEST_DIR) && mkdir -p $(TEST_DIR)
-	$(BIN)/python scripts/generate_sample.py --out $(TEST_DIR)/messages.csv --conversation-export $(TEST_DIR)/conversations.jsonl
-	$(BIN)/python scripts/load.py --quiet --db $(TEST_DB) $(TEST_DIR)/messages.csv $(TEST_DIR)/conversations.jsonl
+	$(BIN)/intercom-sla sample --out $(TEST_DIR)/messages.csv --conversation-export $(TEST_DIR)/conversations.jsonl
+	$(BIN)/intercom-sla load --quiet --db $(TEST_DB) $(TEST_DIR)/messages.csv $(TEST_DIR)/conversations.jsonl
 	DBT_DUCKDB_PATH=$(TEST_DB) $(DBT) build
 	DBT_DUCKDB_PATH=$(TEST_DB) $(DBT) build --select marts --vars '{unanswered_sla_status: pending}'
 
@@ -80,8 +80,7 @@ benchmark: install  ## time the pipeline at 20k/100k/1M/5M conversations beside 
 	$(BIN)/python scripts/dev/pull_benchmark.py --conversations 10000
 
 lookml: install  ## generate LookML views for the marts into lookml/
-	DBT_DUCKDB_PATH=$(LINT_DB) $(DBT) parse
-	$(BIN)/python scripts/generate_lookml.py --manifest target/manifest.json --out lookml
+	$(BIN)/intercom-sla lookml --out lookml
 
 docs: install  ## dbt docs for the demo database (run `make demo` first)
 	DBT_DUCKDB_PATH=$(DEMO_DB) $(DBT) docs generate

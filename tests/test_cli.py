@@ -56,7 +56,7 @@ def test_one_database_default_shared_by_every_subcommand(tmp_path: Path) -> None
 
 def test_loader_and_dbt_default_to_one_memory_limit() -> None:
     """A limit set for a machine (docs/operations.md) holds only if both processes keep to it."""
-    from intercom_sla.memory_limit import DEFAULT_MEMORY_LIMIT
+    from intercom_sla.database import DEFAULT_MEMORY_LIMIT
 
     profile = (ROOT / "profiles.yml").read_text(encoding="utf-8")
     assert f"env_var('DBT_DUCKDB_MEMORY_LIMIT', '{DEFAULT_MEMORY_LIMIT}')" in profile
@@ -65,7 +65,7 @@ def test_loader_and_dbt_default_to_one_memory_limit() -> None:
 
 
 def test_report_readers_keep_the_memory_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from intercom_sla.memory_limit import connect_read_only
+    from intercom_sla.database import connect_read_only
 
     database = tmp_path / "reader.duckdb"
     duckdb.connect(str(database)).close()

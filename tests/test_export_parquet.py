@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from conftest import FIXTURES, query, run_script
+from conftest import FIXTURES, intercom_sla, query, run_script
 from intercom_sla.raw_tables import RAW_TABLES
 
 
@@ -47,7 +47,7 @@ def test_a_second_export_replaces_the_first(tmp_path: Path, db: Path) -> None:
     assert run_script("load.py", "--db", db, "--to-parquet", out, FIXTURES / "seed_example.csv").returncode == 0
     first = read_parquet(out, "messages", "select count(*) from exported")[0][0]
     assert run_script("load.py", "--db", db, FIXTURES / "intercom_api").returncode == 0
-    run = run_script("export_parquet.py", "--db", db, "--out", out)
+    run = intercom_sla("export-parquet", "--db", db, "--out", out)
     assert run.returncode == 0, run.stderr
     assert (
         read_parquet(out, "messages", "select count(*) from exported")[0][0]
@@ -58,12 +58,12 @@ def test_a_second_export_replaces_the_first(tmp_path: Path, db: Path) -> None:
 
 
 def test_export_without_a_loaded_database_says_what_to_run(tmp_path: Path) -> None:
-    missing = run_script("export_parquet.py", "--db", tmp_path / "missing.duckdb", "--out", tmp_path / "out")
+    missing = intercom_sla("export-parquet", "--db", tmp_path / "missing.duckdb", "--out", tmp_path / "out")
     assert missing.returncode == 2
-    assert "missing.duckdb" in missing.stderr and "load.py" in missing.stderr
+    assert "missing.duckdb" in missing.stderr and "intercom-sla load" in missing.stderr
     empty = tmp_path / "empty.duckdb"
     duckdb.connect(str(empty)).close()
-    unloaded = run_script("export_parquet.py", "--db", empty, "--out", tmp_path / "out")
+    unloaded = intercom_sla("export-parquet", "--db", empty, "--out", tmp_path / "out")
     assert unloaded.returncode == 2
-    assert "raw.messages not found; run the loader first" in unloaded.stderr
+    assert "raw.messages not found; load an export first" in unloaded.stderr
     assert "Traceback" not in missing.stderr + unloaded.stderr

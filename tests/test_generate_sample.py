@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import load, run_script
+from conftest import intercom_sla, load, run_script
 
 
 def generate(path: Path, *args: str) -> bytes:
-    run = run_script("generate_sample.py", "--out", path, *args)
+    run = intercom_sla("sample", "--out", path, *args)
     assert run.returncode == 0, run.stderr
     return path.read_bytes()
 
@@ -47,8 +47,8 @@ def test_conversation_export_in_every_format_loads_the_same(tmp_path: Path) -> N
     counts = []
     for suffix in (".csv", ".jsonl", ".json"):
         export = tmp_path / f"conversations{suffix}"
-        run = run_script(
-            "generate_sample.py",
+        run = intercom_sla(
+            "sample",
             "--out",
             tmp_path / "m.csv",
             "--conversations",

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from compare_marts import normalised, same, sort_key
-from conftest import ROOT, load, query, run_dbt, run_script
+from conftest import ROOT, intercom_sla, load, query, run_dbt
 
 COMPARED = (
     "int_conversations_first_response_found",
@@ -86,7 +86,7 @@ def full_and_appended(
 def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     work = tmp_path_factory.mktemp("incremental")
     export = work / "messages.csv"
-    assert run_script("generate_sample.py", "--out", export, "--conversations", "800", "--days", "28").returncode == 0
+    assert intercom_sla("sample", "--out", export, "--conversations", "800", "--days", "28").returncode == 0
     earlier, later = work / "weeks_1_3.csv", work / "week_4.csv"
     split_export(export, earlier, later, overlap=40)
 
@@ -239,7 +239,7 @@ def test_a_partial_build_between_two_loads_loses_nothing(tmp_path: Path) -> None
     """Issue: load week 1 and build; load week 2; build only the marts; then a full build. The marts'
     build must not move any high-water mark past rows it did not take in."""
     export = tmp_path / "messages.csv"
-    assert run_script("generate_sample.py", "--out", export, "--conversations", "300", "--days", "14").returncode == 0
+    assert intercom_sla("sample", "--out", export, "--conversations", "300", "--days", "14").returncode == 0
     earlier, later = tmp_path / "week_1.csv", tmp_path / "week_2.csv"
     split_export(export, earlier, later, overlap=20)
 

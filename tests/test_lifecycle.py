@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DBT, ROOT, load, run_dbt, run_script
+from conftest import DBT, ROOT, intercom_sla, load, run_dbt
 from connector_fixtures import FIVETRAN_SCHEMA, fivetran_tables
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -111,7 +111,7 @@ def weeks(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """A small generated export as three overlapping weekly files and a re-export of the last one."""
     work = tmp_path_factory.mktemp("weeks")
     export = work / "messages.csv"
-    assert run_script("generate_sample.py", "--out", export, "--conversations", "150", "--days", "21").returncode == 0
+    assert intercom_sla("sample", "--out", export, "--conversations", "150", "--days", "21").returncode == 0
     first, rest = work / "week1.csv", work / "rest.csv"
     split_export(export, first, rest, overlap=15)
     second, third = work / "week2.csv", work / "week3.csv"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import SCRIPTS, load, query, run_dbt, run_script, write_export
+from conftest import SCRIPTS, intercom_sla, load, query, run_dbt, run_script, write_export
 
 HEADER = "conversation_id,message_id,created_at,sender_type,part_type"
 ROWS = ["c1,m1,2026-03-02T10:00:00Z,user,comment", "c1,m2,2026-03-02T10:05:00Z,admin,comment"]
@@ -246,7 +246,7 @@ def test_ctrl_c_during_a_load_says_in_one_line_that_nothing_was_loaded(tmp_path:
 
 
 def test_reports_are_written_whole_or_not_at_all(tmp_path: Path) -> None:
-    from intercom_sla.report_files import ReportPathError, report_folder, write_atomically
+    from intercom_sla.reports.atomic_files import ReportPathError, report_folder, write_atomically
 
     target = tmp_path / "summary.json"
     target.write_text("the previous report")
@@ -269,15 +269,15 @@ def test_report_writers_name_a_wrong_out_and_a_locked_database_in_one_line(tmp_p
         con.execute("create table main.mart_first_response_summary as select 1 as x")
     not_a_folder = tmp_path / "reports.txt"
     not_a_folder.write_text("")
-    run = run_script("export_reports.py", "--db", db, "--out", not_a_folder)
+    run = intercom_sla("report", "--db", db, "--out", not_a_folder, "--format", "csv,json")
     assert (
         run.returncode == 2
         and run.stderr.strip() == f"error: {not_a_folder}: is a file; --out names the folder the reports go to"
     )
     holder = duckdb.connect(str(db))
     try:
-        locked = run_script("render_report.py", "--db", db, "--out", tmp_path / "review.html")
+        locked = intercom_sla("report", "--db", db, "--out", tmp_path / "out", "--format", "html")
     finally:
         holder.close()
     assert locked.returncode == 2 and "the database is in use by another process" in locked.stderr
-    assert "Traceback" not in locked.stderr and not (tmp_path / "review.html").exists()
+    assert "Traceback" not in locked.stderr and not (tmp_path / "out" / "sla_review.html").exists()

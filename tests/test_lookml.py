@@ -6,15 +6,13 @@ import json
 from pathlib import Path
 
 import lkml
-from conftest import run_dbt, run_script
+from conftest import ROOT, intercom_sla
 
 
 def test_generated_views_parse_and_cover_every_column(tmp_path: Path) -> None:
-    parse = run_dbt("parse", db=tmp_path / "parse.duckdb", work=tmp_path)
-    assert parse.returncode == 0, parse.stdout[-2000:]
-    manifest = tmp_path / "target" / "manifest.json"
-    run = run_script("generate_lookml.py", "--manifest", manifest, "--out", tmp_path / "lookml")
+    run = intercom_sla("lookml", "--out", tmp_path / "lookml")
     assert run.returncode == 0, run.stderr
+    manifest = ROOT / "target" / "manifest.json"
     nodes = {n["name"]: n for n in json.loads(manifest.read_text())["nodes"].values() if n["resource_type"] == "model"}
     files = sorted((tmp_path / "lookml").glob("*.view.lkml"))
     assert {path.name.removesuffix(".view.lkml") for path in files} == {

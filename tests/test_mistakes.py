@@ -198,14 +198,15 @@ def test_ctrl_c_while_a_report_query_runs_says_interrupted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     """DuckDB stops the running query on Ctrl-C and raises its own error, not KeyboardInterrupt."""
-    from intercom_sla import cli, export_reports
+    from intercom_sla import cli
+    from intercom_sla.reports import tables
 
-    def stopped_by_ctrl_c(argv: list[str]) -> int:
+    def stopped_by_ctrl_c(db: Path, out: Path) -> str:
         raise RuntimeError("Query interrupted")
 
     db = tmp_path / "t.duckdb"
     assert intercom_sla("load", "--db", db, FIXTURES / "seed_example.csv").returncode == 0
-    monkeypatch.setattr(export_reports, "main", stopped_by_ctrl_c)
+    monkeypatch.setattr(tables, "write_report_tables", stopped_by_ctrl_c)
     monkeypatch.setattr(sys, "argv", ["intercom-sla", "report", "--db", str(db), "--out", str(tmp_path / "out")])
     assert cli.main() == 130
     assert capsys.readouterr().err == "interrupted\n"

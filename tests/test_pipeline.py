@@ -11,7 +11,7 @@ import os
 import subprocess
 
 import pytest
-from conftest import DBT, FIXTURES, ROOT, load, run_dbt, run_script
+from conftest import DBT, FIXTURES, ROOT, intercom_sla, load, run_dbt
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
     build = run_dbt("build", db=db, work=work)
     assert build.returncode == 0, build.stdout[-3000:]
     reports = work / "reports"
-    exported = run_script("export_reports.py", "--db", db, "--out", reports)
+    exported = intercom_sla("report", "--db", db, "--out", reports, "--format", "csv,json")
     assert exported.returncode == 0, exported.stderr
 
     def read_csv(name: str) -> list[dict]:

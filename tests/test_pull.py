@@ -20,7 +20,7 @@ import duckdb
 import pytest
 from conftest import FIXTURES, load, query, run_dbt
 from fake_intercom import FakeIntercom, add_part, conversation, part
-from intercom_sla.load.errors import LoadError
+from intercom_sla.errors import UserError
 from intercom_sla.pull.client import ATTEMPTS, INTERCOM_VERSION, IntercomClient, Listed
 from intercom_sla.pull.rate_limit import RatePacer
 from intercom_sla.pull.runner import PullSummary, intercom_client, pull_conversations
@@ -323,7 +323,7 @@ def test_the_token_appears_in_no_output_table_file_or_exception(intercom: FakeIn
     intercom.fail_next("GET", "/conversations/c1", 503, times=ATTEMPTS)
     for url, expected in ((intercom.url, "503"), ("http://127.0.0.1:9", "ConnectError")):
         client = IntercomClient(url, TOKEN, RatePacer(1), connections=1, backoff=wait_fixed(0))
-        with client, pytest.raises(LoadError) as raised:
+        with client, pytest.raises(UserError) as raised:
             client.conversation("c1")
         errors.append("".join(traceback.format_exception(raised.value)) + repr(raised.value))
         assert expected in errors[-1]

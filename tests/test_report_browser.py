@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, load, run_dbt, run_script
+from conftest import FIXTURES, intercom_sla, load, run_dbt
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
@@ -37,7 +37,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("report")
     db = work / "intercom.duckdb"
     export = work / "messages.csv"
-    assert run_script("generate_sample.py", "--out", export, "--conversations", "600").returncode == 0
+    assert intercom_sla("sample", "--out", export, "--conversations", "600").returncode == 0
     assert load(db, export, FIXTURES / "seed_example.csv", FIXTURES / "hostile_text.csv").returncode == 0
     build = run_dbt(
         "build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test",
@@ -45,10 +45,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         db=db, work=work,
     )  # fmt: skip
     assert build.returncode == 0, build.stdout[-2000:]
-    page = work / "sla_review.html"
-    rendered = run_script("render_report.py", "--db", db, "--out", page)
+    rendered = intercom_sla("report", "--db", db, "--out", work, "--format", "html")
     assert rendered.returncode == 0, rendered.stderr
-    return page
+    return work / "sla_review.html"
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import HEADER, intercom_sla
-from intercom_sla.export_reports import SLA_REPORT, WAITS_REPORT
+from intercom_sla.reports.tables import SLA_REPORT, WAITS_REPORT
 from intercom_sla.untrusted_text import CELL_STARTS_NEUTRALISED, spreadsheet_safe_sql, terminal_safe
 
 ACTING_STARTS = {

@@ -1,5 +1,5 @@
 {#- `dbt run-operation register_parquet_sources --args '{path: DIR}'` (Spark): declares the folder
-    scripts/export_parquet.py wrote as the tables of the `intercom` source, replacing any earlier
+    `intercom-sla export-parquet` wrote as the tables of the `intercom` source, replacing any earlier
     declaration; DIR/<table> for each table _intercom__sources.yml lists. The path must be absolute
     or a URI the cluster can read (s3://, abfss://). -#}
 {% macro register_parquet_sources(path) %}

@@ -3,13 +3,13 @@
 
 For each size (conversations in a generated message export, cached under data/benchmark/) it runs,
 each as its own process on a fresh DuckDB file, timing wall clock and peak memory (max RSS):
-  load        scripts/load.py
-  load (API)  scripts/load.py on the same conversations rendered as Intercom REST API objects, JSON Lines
+  load        intercom-sla load
+  load (API)  intercom-sla load on the same conversations rendered as Intercom REST API objects, JSON Lines
   start-up    dbt run selecting nothing, after a warm-up run (parse + connect: dbt's fixed cost per
               command, reported on its own)
   models      dbt build without tests (seed and models, one dbt command)
   tests       dbt test (unit, contract and data tests)
-  export      scripts/export_reports.py
+  export      intercom-sla report --format csv,json
 and the baselines:
   floor       one hand-written DuckDB query computing the first-response fact from the CSV directly
   pandas      the seed approach: pandas, one boolean filter per conversation in a Python loop
@@ -38,11 +38,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-from intercom_sla.memory_limit import configured_memory_limit
+from intercom_sla.database import configured_memory_limit
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 DBT = str(Path(sys.executable).parent / "dbt")
+COMMAND = str(Path(sys.executable).parent / "intercom-sla")
 # one hand-written DuckDB script doing the pipeline's whole job (issue 18's fused floor)
 FUSED_FLOOR = ROOT / "scripts" / "dev" / "fused_floor.py"
 # the reply ledger (SPEC §7): its two per-conversation models and everything built on them
@@ -197,12 +198,12 @@ def run_measured(command: list[str], env: dict | None = None) -> Step:
 def export_for(size: int, cache: Path) -> Path:
     """The sample export at `size`, cached under the generator's own hash, so a changed generator
     (a new column, a new quirk) never benchmarks a stale file."""
-    generator = hashlib.sha256((ROOT / "scripts" / "intercom_sla" / "generate_sample.py").read_bytes()).hexdigest()
+    generator = hashlib.sha256((ROOT / "scripts" / "intercom_sla" / "sample.py").read_bytes()).hexdigest()
     path = cache / f"messages_{size}_{generator[:10]}.csv"
     if not path.exists():
         print(f"  generating {size:,} conversations -> {path}", flush=True)
         partial = path.with_suffix(".partial")
-        command = [PYTHON, "scripts/generate_sample.py", "--out", str(partial), "--conversations", str(size)]
+        command = [COMMAND, "sample", "--out", str(partial), "--conversations", str(size)]
         subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         partial.rename(path)
     return path
@@ -253,17 +254,17 @@ def measure_size(size: int, cache: Path, work: Path, pandas_max: int) -> SizeRes
     }
     steps = result.steps
     print(f"  {size:,} conversations: load", flush=True)
-    steps["load"] = run_measured([PYTHON, "scripts/load.py", "--quiet", "--db", str(db), str(export)], env)
+    steps["load"] = run_measured([COMMAND, "load", "--quiet", "--db", str(db), str(export)], env)
     result.rows = int(steps["load"].stdout.split()[1].rstrip(","))
     api_db = work / f"bench_api_{size}.duckdb"
     api_db.unlink(missing_ok=True)
     api_export = api_export_for(export)
     print(f"  {size:,} conversations: load as Intercom API JSON Lines", flush=True)
-    steps["load (API)"] = run_measured([PYTHON, "scripts/load.py", "--quiet", "--db", str(api_db), str(api_export)])
+    steps["load (API)"] = run_measured([COMMAND, "load", "--quiet", "--db", str(api_db), str(api_export)])
     api_db.unlink(missing_ok=True)
     streams = airbyte_streams_for(api_export)
     print(f"  {size:,} conversations: load as Airbyte streams", flush=True)
-    steps["load (Airbyte)"] = run_measured([PYTHON, "scripts/load.py", "--quiet", "--db", str(api_db), str(streams)])
+    steps["load (Airbyte)"] = run_measured([COMMAND, "load", "--quiet", "--db", str(api_db), str(streams)])
     api_db.unlink(missing_ok=True)
     select_nothing = [DBT, "run", "--select", "tag:benchmark_selects_nothing"]
     run_measured(select_nothing, env)  # the first command after a change of profile or vars parses fully
@@ -274,7 +275,7 @@ def measure_size(size: int, cache: Path, work: Path, pandas_max: int) -> SizeRes
     print(f"  {size:,} conversations: dbt tests", flush=True)
     steps["dbt tests"] = run_measured([DBT, "test"], env)
     steps["export"] = run_measured(
-        [PYTHON, "scripts/export_reports.py", "--db", str(db), "--out", str(work / "reports")]
+        [COMMAND, "report", "--db", str(db), "--out", str(work / "reports"), "--format", "csv,json"]
     )
     print(f"  {size:,} conversations: dbt models with and without the reply ledger", flush=True)
     # both rebuild from scratch on the same database, so the difference is the ledger's own cost
@@ -315,9 +316,9 @@ def measure_appended_week(export: Path, work: Path, env: dict, steps: dict[str, 
     db = Path(env["DBT_DUCKDB_PATH"])
     db.unlink(missing_ok=True)
     print("  appending a week: building the first 12 weeks", flush=True)
-    run_measured([PYTHON, "scripts/load.py", "--quiet", "--db", str(db), str(quarter)], env)
+    run_measured([COMMAND, "load", "--quiet", "--db", str(db), str(quarter)], env)
     run_measured([DBT, "build", *no_tests], env)
-    steps["load week 13"] = run_measured([PYTHON, "scripts/load.py", "--quiet", "--db", str(db), str(week)], env)
+    steps["load week 13"] = run_measured([COMMAND, "load", "--quiet", "--db", str(db), str(week)], env)
     steps["dbt models, week 13 appended"] = run_measured([DBT, "build", *no_tests], env)
     # the same build again with nothing loaded: what any incremental run of this DAG costs at least
     steps["dbt models, rerun with nothing new"] = run_measured([DBT, "build", *no_tests], env)
@@ -342,7 +343,7 @@ def measure_small_files(export: Path, work: Path, files: int = 5000, records_per
     for name, path in ((f"{files * records_per_file:,} records in one file", single), (f"in {files:,} files", folder)):
         db = work / "small_files.duckdb"
         db.unlink(missing_ok=True)
-        steps[name] = run_measured([PYTHON, "scripts/load.py", "--quiet", "--db", str(db), str(path)])
+        steps[name] = run_measured([COMMAND, "load", "--quiet", "--db", str(db), str(path)])
         db.unlink(missing_ok=True)
     shutil.rmtree(folder)
     single.unlink()

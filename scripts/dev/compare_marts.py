@@ -32,7 +32,7 @@ from typing import Any
 
 import duckdb
 import psycopg2
-from intercom_sla.postgres_connection import default_dsn
+from intercom_sla.export.postgres import default_dsn
 
 MART_PREFIXES = ("fct_", "bridge_", "mart_")
 TOLERANCE = 1e-6

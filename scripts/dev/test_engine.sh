@@ -47,15 +47,15 @@ fi
 
 exports=("$@")
 if [ ${#exports[@]} -eq 0 ]; then
-    $bin/python scripts/generate_sample.py --out "$work/messages.csv" --conversation-export "$work/conversations.jsonl"
+    $bin/intercom-sla sample --out "$work/messages.csv" --conversation-export "$work/conversations.jsonl"
     exports=("$work/messages.csv" "$work/conversations.jsonl" tests/fixtures/intercom_api)
 fi
-timed "load" $bin/python scripts/load.py --quiet --db "$DBT_DUCKDB_PATH" "${load_options[@]}" "${exports[@]}"
+timed "load" $bin/intercom-sla load --quiet --db "$DBT_DUCKDB_PATH" "${load_options[@]}" "${exports[@]}"
 timed "dbt build on DuckDB" $bin/dbt build --quiet --vars "$vars" --target-path "$work/target-duckdb" --log-path "$work/logs"
 $bin/python scripts/dev/run_timings.py "$work/target-duckdb/run_results.json"
 
 if [ "$engine" = postgres ]; then
-    timed "copy the raw tables to PostgreSQL" $bin/python scripts/copy_to_postgres.py --db "$DBT_DUCKDB_PATH"
+    timed "copy the raw tables to PostgreSQL" $bin/intercom-sla copy-to-postgres --db "$DBT_DUCKDB_PATH"
 else
     timed "register the Parquet tables on Spark" on_engine run-operation --quiet register_parquet_sources \
         --args "{path: '$work/parquet'}"
@@ -84,7 +84,7 @@ if [ "$engine" = postgres ]; then
         connector_vars="{intercom_source: $connector, intercom_schema: $schema}"
         timed "dbt build on DuckDB from $connector's tables" env DBT_DUCKDB_PATH="$connectors" $bin/dbt build \
             --quiet --vars "$connector_vars" --target-path "$work/target-$connector-duckdb" --log-path "$work/logs"
-        $bin/python scripts/copy_to_postgres.py --db "$connectors" --schema "$schema" --every-table
+        $bin/intercom-sla copy-to-postgres --db "$connectors" --schema "$schema" --every-table
         timed "dbt build on PostgreSQL from $connector's tables" on_engine build --quiet --full-refresh \
             --vars "$connector_vars"
         timed "compare marts ($connector)" $bin/python scripts/dev/compare_marts.py --duckdb "$connectors" \

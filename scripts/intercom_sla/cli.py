@@ -1,55 +1,31 @@
-"""The `intercom-sla` command: one tool from Intercom exports to marts and reports.
+"""The `intercom-sla` command: each subcommand parses its options once and calls the package's functions.
 
 Every subcommand works on one DuckDB database: `--db`, else $INTERCOM_SLA_DB, else
-data/intercom_sla.duckdb (the dbt profile reads the same variable). Exit codes: 0 done, 1 a dbt model
-or test failed, 2 a problem with the input or the database (one line, no traceback), 130 interrupted.
+data/intercom_sla.duckdb. How failures end (messages and exit codes) is intercom_sla/errors.py.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import re
-import signal
 import sys
 import tempfile
-import threading
-from collections.abc import Callable, Iterator
+import zoneinfo
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
-import duckdb
 
-from intercom_sla.load.errors import LoadError
+from intercom_sla.database import DEFAULT_MEMORY_LIMIT, check_database_path, database_path, require_database
+from intercom_sla.errors import INTERRUPTED, USER_MISTAKE, Interrupted, UserError, interrupted
 from intercom_sla.untrusted_text import terminal_safe
 
-if TYPE_CHECKING:
-    from dbt.cli.main import dbtRunnerResult
-
-PROJECT = Path(__file__).resolve().parents[2]
-DEFAULT_DB = Path("data/intercom_sla.duckdb")
 REPORT_FORMATS = ("csv", "json", "html")
 TOKEN_VARIABLE = "INTERCOM_ACCESS_TOKEN"
 REGIONS = ("us", "eu", "au")
-
-
-class Failed(click.ClickException):
-    """A failure already explained on stderr (or a one-line one), ending with its exit code."""
-
-    def __init__(self, message: str, exit_code: int = 2) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-    def show(self, file=None) -> None:
-        if self.message:
-            click.echo(f"error: {terminal_safe(self.message)}", err=True)
-
-
-def database_path(db: Path | None) -> Path:
-    return (db or Path(os.environ.get("INTERCOM_SLA_DB") or DEFAULT_DB)).resolve()
+SCHEMA_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 
 
 db_option = click.option(
@@ -57,6 +33,16 @@ db_option = click.option(
     type=click.Path(path_type=Path, dir_okay=False),
     help="DuckDB database (default: $INTERCOM_SLA_DB, else data/intercom_sla.duckdb)",
 )
+
+
+def out_option(default: str, help_text: str) -> Callable:
+    return click.option(
+        "--out",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path(default),
+        show_default=True,
+        help=help_text,
+    )
 
 
 def pull_options(command: Callable) -> Callable:
@@ -83,152 +69,52 @@ def pull_options(command: Callable) -> Callable:
     return command
 
 
-def pull_into(database: Path, since: datetime | None, region: str | None, api_url: str | None) -> None:
-    """Pull into `database` with the token from the environment, then print what was pulled and loaded."""
-    token = os.environ.get(TOKEN_VARIABLE, "").strip()
-    if not token:
-        raise Failed(
-            f"{TOKEN_VARIABLE} is not set: create an access token for an Intercom app that may read "
-            "conversations (Developer Hub), and export it as that variable"
-        )
-    if region and api_url:
-        raise Failed("--region and --api-url both say where Intercom is; give one of them")
-    if api_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", api_url):
-        raise Failed(f"--api-url {api_url}: expected a URL such as https://api.intercom.io")
-    from intercom_sla.memory_limit import configured_memory_limit
-    from intercom_sla.pull.client import API_URLS
-    from intercom_sla.pull.runner import intercom_client, pull_conversations
-
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    for chatty in ("load", "httpx"):  # a line per page or request would break the progress bar
-        logging.getLogger(chatty).setLevel(logging.WARNING)
-    database.parent.mkdir(parents=True, exist_ok=True)
-    since_utc = since.replace(tzinfo=UTC) if since else None
-    with intercom_client(api_url or API_URLS[region or "us"], token) as client:
-        summary = pull_conversations(database, client, since_utc, configured_memory_limit())
-    click.echo(summary.summary())
-    click.echo(summary.counts.summary())
-    if summary.counts.rejected:
-        click.echo(f"{summary.counts.rejected} record(s) rejected: see raw.load_rejects in {database}", err=True)
+def time_zone(ctx: click.Context, param: click.Parameter, name: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"unknown IANA time zone {name!r} (for example UTC or Europe/Berlin)") from None
+    return name
 
 
-def ran(exit_code: int) -> None:
-    """Stop with a script's exit code when it failed (it has said why)."""
-    if exit_code:
-        raise Failed("", exit_code)
+def memory_limit(ctx: click.Context, param: click.Parameter, text: str | None) -> str | None:
+    """A DuckDB memory limit: a size with its unit (4GB, 512MB) or a share of the machine (80%)."""
+    if text is not None and not re.fullmatch(r"\s*\d+(\.\d+)?\s*(%|[KMGT]i?B)\s*", text, flags=re.IGNORECASE):
+        raise click.BadParameter(f"expected a size such as 4GB or 512MB, or a share such as 80%; got {text!r}")
+    return text.strip() if text else None
+
+
+def schema_name(ctx: click.Context, param: click.Parameter, text: str) -> str:
+    if not re.fullmatch(SCHEMA_NAME, text):
+        raise click.BadParameter(f"{text!r} is not a plain schema name (letters, digits, underscore)")
+    return text
 
 
 def require_writable_folder(folder: Path) -> None:
     """Find out before any work that the output can be written: the folder exists or can be made, and
     takes a file."""
-    from intercom_sla.report_files import ReportPathError, report_folder
+    from intercom_sla.reports.atomic_files import report_folder
 
     try:
         report_folder(folder)
         with tempfile.TemporaryFile(dir=folder):
             pass
-    except ReportPathError as error:
-        raise Failed(str(error)) from None
     except OSError as error:
-        raise Failed(f"{folder}: cannot write files there ({error.strerror})") from None
+        raise UserError(f"{folder}: cannot write files there ({error.strerror})") from None
 
 
-def require_database(db: Path, for_writing: bool = False) -> None:
-    """A DuckDB database at `db` (and, `for_writing`, no other process holding it), else one line."""
-    from intercom_sla.load.database import check_database_path, connect
-    from intercom_sla.memory_limit import configured_memory_limit
+def open_for_writing(db: Path) -> None:
+    """Found now, rather than by every dbt model in turn: a database another process holds."""
+    from intercom_sla.database import connect
 
-    if not db.exists():
-        raise Failed(f"{db}: no database yet; load an export first: intercom-sla load --db {db} EXPORT...")
-    check_database_path(db)
-    if for_writing:  # found now, rather than by every dbt model in turn
-        connect(db, configured_memory_limit()).close()
+    require_database(db)
+    connect(db).close()
 
 
-def dbt_targets() -> list[str]:
-    import yaml
-
-    profiles = yaml.safe_load((PROJECT / "profiles.yml").read_text(encoding="utf-8"))
-    return list(profiles["intercom_sla"]["outputs"])
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def run_dbt(db: Path, arguments: list[str]) -> dbtRunnerResult:
-    """dbt in this process, with the project's profile pointed at `db`."""
-    from dbt.cli.main import dbtRunner
-
-    os.environ["DBT_DUCKDB_PATH"] = str(db)
-    os.environ["DBT_PROFILES_DIR"] = str(PROJECT)
-    try:
-        with console_until_interrupted():
-            result = dbtRunner().invoke([*arguments, "--project-dir", str(PROJECT)])
-    finally:
-        release_dbt_database()
-    if isinstance(result.exception, KeyboardInterrupt):
-        raise KeyboardInterrupt
-    if result.exception is not None:
-        detail = str(result.exception).strip() or type(result.exception).__name__
-        raise Failed(f"dbt {arguments[0]}: {detail.splitlines()[0]}")
-    if not result.success:
-        messages = " ".join(str(getattr(node, "message", "") or "") for node in (result.result or []))
-        if "lock" in messages.lower():
-            raise Failed(f"{db}: the database is in use by another process (a load?); retry when it finishes")
-        if built_by_another_release(messages):
-            raise Failed(
-                f"{db}: its incremental models were built by another release of intercom-sla; rebuild them"
-                f" once from the loaded data: intercom-sla build --db {db} --full-refresh",
-                1,
-            )
-        raise Failed(f"dbt {arguments[0]} failed: see the models and tests marked ERROR or FAIL above", 1)
-    return result
-
-
-@contextlib.contextmanager
-def console_until_interrupted() -> Iterator[None]:
-    """dbt's console output until a Ctrl-C; what dbt prints while it cancels (its stack trace) goes only to
-    its log file, and the command says `interrupted`."""
-    console = sys.stdout
-    interrupted = threading.Event()
-
-    class Console:
-        def write(self, text: str) -> int:
-            return len(text) if interrupted.is_set() else console.write(text)
-
-        def __getattr__(self, name: str) -> object:
-            return getattr(console, name)
-
-    def on_interrupt(signal_number: int, frame: object) -> None:
-        interrupted.set()
-        raise KeyboardInterrupt
-
-    previous_handler = signal.signal(signal.SIGINT, on_interrupt)
-    sys.stdout = Console()
-    try:
-        yield
-    finally:
-        sys.stdout = console
-        signal.signal(signal.SIGINT, previous_handler)
-
-
-def built_by_another_release(messages: str) -> bool:
-    """An incremental model whose table has other columns than this release writes: dbt's
-    on_schema_change check, or the high-water mark the incremental filter reads, missing."""
-    missing = "not found" in messages or "does not exist" in messages
-    missing_mark = missing and ("loaded_through" in messages or "settings_fingerprint" in messages)
-    return missing_mark or "schemas on this incremental model are out of sync" in messages
-
-
-def release_dbt_database() -> None:
-    """Close the DuckDB database dbt-duckdb keeps open in this process after a dbt command, so the report
-    writers that follow can open the same file (DuckDB refuses a second opening with other settings)."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    with DuckDBConnectionManager._LOCK:
-        if DuckDBConnectionManager._ENV is not None:
-            DuckDBConnectionManager._ENV.close()
-            DuckDBConnectionManager._ENV = None
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(context_settings=CONTEXT)
 def cli() -> None:
     """Auditable first-response and resolution SLA marts from Intercom data.
 
@@ -242,107 +128,128 @@ def cli() -> None:
     """
 
 
-class LoaderArguments(click.Command):
-    """A command whose arguments go to the loader's own parser as the user typed them, `--` included (click
-    would drop it, and a file named like an option, `-week.csv`, could then not be given)."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        ctx.meta["typed_arguments"] = list(args)
-        return super().parse_args(ctx, args)
-
-
-@cli.command(
-    cls=LoaderArguments,
-    context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []},
-    add_help_option=False,
-)
-@click.pass_context
-def load(ctx: click.Context) -> None:
-    """Load exports into the database (every record loaded, superseded, a duplicate or rejected).
-
-    Takes the loader's own options; `intercom-sla load --help` lists them.
-    Example: intercom-sla load exports/ airbyte/conversation_parts.jsonl
-    """
-    arguments = ctx.meta["typed_arguments"]
-    if "--db" not in arguments and not any(argument in ("-h", "--help") for argument in arguments):
-        database = database_path(None)
-        database.parent.mkdir(parents=True, exist_ok=True)
-        arguments = ["--db", str(database), *arguments]
-    from intercom_sla.load.cli import main as load_main
-
-    ran(load_main(arguments, prog="intercom-sla load"))
-
-
-@cli.command()
+@cli.command(context_settings=CONTEXT)  # also run on its own, as scripts/load.py
 @db_option
-@click.option("--select", "-s", "selections", multiple=True, help="dbt selection (repeatable), e.g. marts")
-@click.option("--vars", "dbt_vars", help="dbt project variables as YAML, e.g. '{unanswered_sla_status: pending}'")
-@click.option("--full-refresh", is_flag=True, help="rebuild the incremental models from scratch")
-@click.option("--target", help="dbt target in profiles.yml: duckdb (default), postgres or spark")
-@click.option("--quiet", "-q", is_flag=True, help="print only errors")
-def build(
-    db: Path | None,
-    selections: tuple[str, ...],
-    dbt_vars: str | None,
-    full_refresh: bool,
-    target: str | None,
-    quiet: bool,
-) -> None:
-    """Build and test the marts with dbt (models, unit tests, contracts, data tests).
-
-    Example: intercom-sla build --vars '{business_hours_comparison_schedule: us_office}'
-    """
-    database = database_path(db)
-    if target and target not in dbt_targets():
-        raise Failed(f"--target {target}: profiles.yml defines the targets {', '.join(dbt_targets())}")
-    if target in (None, "duckdb"):
-        require_database(database, for_writing=True)
-    arguments = ["build"]
-    for selection in selections:
-        arguments += ["--select", selection]
-    if dbt_vars:
-        arguments += ["--vars", dbt_vars]
-    if full_refresh:
-        arguments.append("--full-refresh")
-    if target:
-        arguments += ["--target", target]
-    if quiet:
-        arguments.append("--quiet")
-    built = run_dbt(database, arguments)
-    if selections and not built.result:
-        raise Failed(f"--select {' '.join(selections)}: selects no model, seed or test of the project")
-
-
-@cli.command()
-@db_option
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("reports"), show_default=True)
 @click.option(
-    "--format",
-    "formats",
-    default="csv,json,html",
+    "--assume-tz",
+    default="UTC",
     show_default=True,
-    help="comma-separated: csv and json (the report files), html (the review pack with charts)",
+    callback=time_zone,
+    help="IANA time zone for timestamps without an offset",
 )
-def report(db: Path | None, out: Path, formats: str) -> None:
-    """Write the SLA and resolution reports and the HTML review pack from the built marts.
+@click.option(
+    "--memory-limit",
+    callback=memory_limit,
+    help="DuckDB memory limit; larger loads spill to disk"
+    f" (default: $DBT_DUCKDB_MEMORY_LIMIT or {DEFAULT_MEMORY_LIMIT})",
+)
+@click.option(
+    "--columns",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="MAPPING.yml",
+    help="YAML mapping of your CSV header onto the project's columns (`Author kind: sender_type`), for layouts "
+    "the loader does not recognise",
+)
+@click.option(
+    "--to-parquet",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="DIR",
+    help="after the load, also write the raw tables to DIR/<table>/data.parquet (for Spark; as export-parquet)",
+)
+@click.option(
+    "--earliest",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="earliest plausible timestamp (default 2000-01-01); earlier ones are rejected with their reason",
+)
+@click.option(
+    "--latest",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="latest plausible timestamp (default: one day after the load); later ones are rejected",
+)
+@click.option("--quiet", "-q", is_flag=True, help="print only the summary line and errors")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def load(
+    db: Path | None,
+    assume_tz: str,
+    memory_limit: str | None,
+    columns: Path | None,
+    to_parquet: Path | None,
+    earliest: datetime | None,
+    latest: datetime | None,
+    quiet: bool,
+    files: tuple[Path, ...],
+) -> None:
+    """Load exports into the database: every record loaded, superseded, a duplicate or rejected.
 
-    Example: intercom-sla report --out reports --format html
+    FILES are export files or folders of them (.csv, .json, .jsonl, .ndjson in any case, plain or gzipped):
+    message exports (CSV with conversation_id, sender_type, created_at, or a known export-tool layout),
+    conversation exports (CSV, JSON array or JSON Lines with conversation_id, started_at), Intercom REST API
+    conversations (a list, a conversation.list page, single objects or JSON Lines) and Airbyte / Singer
+    conversations and conversation_parts streams (JSON Lines, flat or under _airbyte_data). The layout is
+    recognised from the header or shape and named in the output. Every record is loaded, counted as a
+    duplicate, or rejected with its reason into raw.load_rejects; the load prints 'read N, loaded L,
+    superseded S, duplicates D, rejected R' (N = L + S + D + R) and is one transaction. A conversation's
+    version with the latest updated_at wins, whatever the load order.
+
+    \b
+    Example: intercom-sla load --db data/intercom_sla.duckdb exports/ airbyte/conversation_parts.jsonl
+    Exit status: 0 loaded (rejected rows are listed in raw.load_rejects), 2 nothing loaded because of a
+    problem with the input or the database, named in the one-line error.
     """
-    chosen = {name.strip() for name in formats.split(",") if name.strip()}
-    unknown = chosen - set(REPORT_FORMATS)
-    if unknown or not chosen:
-        raise Failed(f"--format {formats}: expected some of {', '.join(REPORT_FORMATS)}")
+    from intercom_sla.load.runner import load as load_exports
+    from intercom_sla.load.validation import TimestampWindow
+
     database = database_path(db)
-    require_database(database)
-    require_writable_folder(out)
-    if chosen & {"csv", "json"}:
-        from intercom_sla.export_reports import main as export_main
+    if db is None:  # the default database's folder; a folder the user names must exist
+        database.parent.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(message)s")
+    default = TimestampWindow.default(datetime.now(UTC))
+    window = TimestampWindow(
+        earliest.replace(tzinfo=UTC) if earliest else default.earliest,
+        latest.replace(tzinfo=UTC) if latest else default.latest,
+    )
+    try:
+        counts = load_exports(database, list(files), assume_tz, memory_limit, columns, window)
+    except KeyboardInterrupt:
+        # the load is one transaction: interrupted before its commit, it left nothing behind
+        raise Interrupted(f"nothing loaded, {database} is as it was") from None
+    click.echo(counts.summary())
+    if counts.rejected:
+        click.echo(f"{counts.rejected} record(s) rejected: see raw.load_rejects in {database}", err=True)
+    if to_parquet:
+        from intercom_sla.export.parquet import write_parquet
 
-        ran(export_main(["--db", str(database), "--out", str(out)]))
-    if "html" in chosen:
-        from intercom_sla.render_report import main as render_main
+        write_parquet(database, to_parquet)
 
-        ran(render_main(["--db", str(database), "--out", str(out / "sla_review.html")]))
+
+def pull_into(database: Path, since: datetime | None, region: str | None, api_url: str | None) -> None:
+    """Pull into `database` with the token from the environment, then print what was pulled and loaded."""
+    token = os.environ.get(TOKEN_VARIABLE, "").strip()
+    if not token:
+        raise UserError(
+            f"{TOKEN_VARIABLE} is not set: create an access token for an Intercom app that may read "
+            "conversations (Developer Hub), and export it as that variable"
+        )
+    if region and api_url:
+        raise UserError("--region and --api-url both say where Intercom is; give one of them")
+    if api_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", api_url):
+        raise UserError(f"--api-url {api_url}: expected a URL such as https://api.intercom.io")
+    from intercom_sla.pull.client import API_URLS
+    from intercom_sla.pull.runner import intercom_client, pull_conversations
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    for chatty in ("load", "httpx"):  # a line per page or request would break the progress bar
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    since_utc = since.replace(tzinfo=UTC) if since else None
+    with intercom_client(api_url or API_URLS[region or "us"], token) as client:
+        summary = pull_conversations(database, client, since_utc)
+    click.echo(summary.summary())
+    click.echo(summary.counts.summary())
+    if summary.counts.rejected:
+        click.echo(f"{summary.counts.rejected} record(s) rejected: see raw.load_rejects in {database}", err=True)
 
 
 @cli.command()
@@ -365,7 +272,81 @@ def pull(db: Path | None, since: datetime | None, region: str | None, api_url: s
 
 @cli.command()
 @db_option
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("reports"), show_default=True)
+@click.option("--select", "-s", "selections", multiple=True, help="dbt selection (repeatable), e.g. marts")
+@click.option("--vars", "dbt_vars", help="dbt project variables as YAML, e.g. '{unanswered_sla_status: pending}'")
+@click.option("--full-refresh", is_flag=True, help="rebuild the incremental models from scratch")
+@click.option("--target", help="dbt target in profiles.yml: duckdb (default), postgres or spark")
+@click.option("--quiet", "-q", is_flag=True, help="print only errors")
+def build(
+    db: Path | None,
+    selections: tuple[str, ...],
+    dbt_vars: str | None,
+    full_refresh: bool,
+    target: str | None,
+    quiet: bool,
+) -> None:
+    """Build and test the marts with dbt (models, unit tests, contracts, data tests).
+
+    Example: intercom-sla build --vars '{business_hours_comparison_schedule: us_office}'
+    """
+    from intercom_sla.dbt_runner import dbt_targets, run_dbt
+
+    database = database_path(db)
+    if target and target not in dbt_targets():
+        raise UserError(f"--target {target}: profiles.yml defines the targets {', '.join(dbt_targets())}")
+    if target in (None, "duckdb"):
+        open_for_writing(database)
+    arguments = ["build"]
+    for selection in selections:
+        arguments += ["--select", selection]
+    if dbt_vars:
+        arguments += ["--vars", dbt_vars]
+    if full_refresh:
+        arguments.append("--full-refresh")
+    if target:
+        arguments += ["--target", target]
+    if quiet:
+        arguments.append("--quiet")
+    built = run_dbt(database, arguments)
+    if selections and not built.result:
+        raise UserError(f"--select {' '.join(selections)}: selects no model, seed or test of the project")
+
+
+@cli.command()
+@db_option
+@out_option("reports", "folder for the report files")
+@click.option(
+    "--format",
+    "formats",
+    default="csv,json,html",
+    show_default=True,
+    help="comma-separated: csv and json (the report files), html (the review pack with charts)",
+)
+def report(db: Path | None, out: Path, formats: str) -> None:
+    """Write the SLA and resolution reports and the HTML review pack from the built marts.
+
+    Example: intercom-sla report --out reports --format html
+    """
+    chosen = {name.strip() for name in formats.split(",") if name.strip()}
+    unknown = chosen - set(REPORT_FORMATS)
+    if unknown or not chosen:
+        raise UserError(f"--format {formats}: expected some of {', '.join(REPORT_FORMATS)}")
+    database = database_path(db)
+    require_database(database)
+    require_writable_folder(out)
+    if chosen & {"csv", "json"}:
+        from intercom_sla.reports import tables
+
+        click.echo(tables.write_report_tables(database, out))
+    if "html" in chosen:
+        from intercom_sla.reports import review_pack
+
+        click.echo(review_pack.write_review_pack(database, out / "sla_review.html"))
+
+
+@cli.command()
+@db_option
+@out_option("reports", "folder for the report files")
 @click.option("--vars", "dbt_vars", help="dbt project variables as YAML")
 @click.option(
     "--pull",
@@ -376,7 +357,9 @@ def pull(db: Path | None, since: datetime | None, region: str | None, api_url: s
 )
 @pull_options
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_context
 def run(
+    ctx: click.Context,
     db: Path | None,
     out: Path,
     dbt_vars: str | None,
@@ -392,64 +375,95 @@ def run(
     Example: intercom-sla run --db data/intercom_sla.duckdb --out reports exports/
     With $INTERCOM_ACCESS_TOKEN set and no PATHS it pulls: intercom-sla run --region eu
     """
+    from intercom_sla.dbt_runner import run_dbt
+
     database = database_path(db)
-    if db is None:  # the default database's folder; a folder the user names must exist
+    if db is None:
         database.parent.mkdir(parents=True, exist_ok=True)
     pulling = with_pull or (not paths and bool(os.environ.get(TOKEN_VARIABLE, "").strip()))
     if not paths and not pulling:
-        raise Failed(f"nothing to run on: give export files or folders, or set {TOKEN_VARIABLE} to pull from Intercom")
+        raise UserError(
+            f"nothing to run on: give export files or folders, or set {TOKEN_VARIABLE} to pull from Intercom"
+        )
     if not pulling and (since or region or api_url):
-        raise Failed("--since, --region and --api-url are for pulling: add --pull to pull after loading the files")
-    from intercom_sla.load.database import check_database_path
-
+        raise UserError("--since, --region and --api-url are for pulling: add --pull to pull after loading the files")
     check_database_path(database)
     require_writable_folder(out)
     if paths:
-        from intercom_sla.load.cli import main as load_main
-
-        ran(load_main(["--db", str(database), *map(str, paths)], prog="intercom-sla run"))
+        ctx.invoke(load, db=database, files=paths)
     if pulling:
         pull_into(database, since, region, api_url)
-    require_database(database, for_writing=True)
-    build_arguments = ["build", "--quiet"] + (["--vars", dbt_vars] if dbt_vars else [])
-    run_dbt(database, build_arguments)
-    report.callback(db=database, out=out, formats="csv,json,html")
+    open_for_writing(database)
+    run_dbt(database, ["build", "--quiet"] + (["--vars", dbt_vars] if dbt_vars else []))
+    ctx.invoke(report, db=database, out=out)
 
 
 @cli.command()
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=Path("data/sample/messages.csv"))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("data/sample/messages.csv"),
+    show_default=True,
+    help="the message export (CSV, UTF-8 with BOM, CRLF) to write; its folder is created",
+)
 @click.option("--conversations", type=click.IntRange(min=1), default=3200, show_default=True)
-@click.option("--conversation-export", type=click.Path(path_type=Path, dir_okay=False), help="also write one")
-def sample(out: Path, conversations: int, conversation_export: Path | None) -> None:
-    """Write a generated Intercom message export to try the pipeline on.
+@click.option("--agents", type=click.IntRange(min=1), default=45, show_default=True)
+@click.option("--seed", type=int, default=2026, show_default=True, help="the same seed gives the same file")
+@click.option(
+    "--start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default="2026-07-01",
+    show_default=True,
+    help="first day of the export, UTC",
+)
+@click.option("--days", type=click.IntRange(min=1), default=92, show_default=True, help="days covered")
+@click.option(
+    "--conversation-export",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="also write a conversation export (.csv, .jsonl or .json): a payments team's last month, plus the first "
+    "conversations of the message export",
+)
+@click.option("--export-conversations", type=click.IntRange(min=1), default=1000, show_default=True)
+def sample(
+    out: Path,
+    conversations: int,
+    agents: int,
+    seed: int,
+    start: datetime,
+    days: int,
+    conversation_export: Path | None,
+    export_conversations: int,
+) -> None:
+    """Write a generated Intercom message export to try the pipeline on (deterministic, with real quirks).
 
     Example: intercom-sla sample --out data/sample/messages.csv && intercom-sla run data/sample/
     """
     if conversation_export and conversation_export.resolve() == out.resolve():
-        raise Failed(f"--out and --conversation-export both name {out}; give each file its own path")
+        raise UserError(f"--out and --conversation-export both name {out}; give each file its own path")
     for written in (out, conversation_export):
         if written:
             require_writable_folder(written.parent)
-    from intercom_sla.generate_sample import main as sample_main
+    from intercom_sla.sample import SampleShape, write_sample
 
-    arguments = ["--out", str(out), "--conversations", str(conversations)]
-    if conversation_export:
-        arguments += ["--conversation-export", str(conversation_export)]
-    ran(sample_main(arguments))
+    shape = SampleShape(conversations, agents, seed, start.date(), days, export_conversations)
+    for line in write_sample(out, shape, conversation_export):
+        click.echo(line)
 
 
 @cli.command()
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("lookml"), show_default=True)
-def lookml(out: Path) -> None:
+@out_option("lookml", "folder for the .view.lkml files")
+@click.option("--schema", default="main", show_default=True, callback=schema_name, help="schema of the marts")
+def lookml(out: Path, schema: str) -> None:
     """Generate LookML views for the marts from the dbt manifest.
 
     Example: intercom-sla lookml --out lookml
     """
+    from intercom_sla.dbt_runner import PROJECT, run_dbt
+    from intercom_sla.export.lookml import write_lookml
+
     require_writable_folder(out)
     run_dbt(database_path(None), ["parse", "--quiet"])
-    from intercom_sla.generate_lookml import main as lookml_main
-
-    ran(lookml_main(["--manifest", str(PROJECT / "target" / "manifest.json"), "--out", str(out)]))
+    click.echo(write_lookml(PROJECT / "target" / "manifest.json", out, schema))
 
 
 @cli.command()
@@ -459,8 +473,10 @@ def docs(db: Path | None) -> None:
 
     Example: intercom-sla docs && open target/index.html
     """
+    from intercom_sla.dbt_runner import PROJECT, run_dbt
+
     database = database_path(db)
-    require_database(database, for_writing=True)
+    open_for_writing(database)
     run_dbt(database, ["docs", "generate", "--quiet"])
     click.echo(f"wrote {PROJECT / 'target' / 'index.html'}")
 
@@ -468,17 +484,41 @@ def docs(db: Path | None) -> None:
 @cli.command("export-parquet")
 @db_option
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
-def export_parquet(db: Path | None, out: Path) -> None:
-    """Write the raw tables as Parquet (for Spark or a lake).
+@click.option("--schema", default="raw", show_default=True, callback=schema_name, help="schema of the raw tables")
+def export_parquet(db: Path | None, out: Path, schema: str) -> None:
+    """Write the raw tables as Parquet, OUT/<table>/data.parquet, replacing what is there (for Spark or a lake).
 
     Example: intercom-sla export-parquet --out data/parquet
     """
+    from intercom_sla.export.parquet import write_parquet
+
     database = database_path(db)
     require_database(database)
     require_writable_folder(out)
-    from intercom_sla.export_parquet import main as parquet_main
+    click.echo(write_parquet(database, out, schema))
 
-    ran(parquet_main(["--db", str(database), "--out", str(out)]))
+
+@cli.command("copy-to-postgres")
+@db_option
+@click.option("--dsn", help="libpq connection string (default: the POSTGRES_* variables, else the test server)")
+@click.option(
+    "--schema", default="raw", show_default=True, callback=schema_name, help="schema of the tables on both sides"
+)
+@click.option(
+    "--every-table",
+    is_flag=True,
+    help="copy every table of the schema, not only the loader's (for a connector's tables, SPEC §1 D)",
+)
+def copy_to_postgres(db: Path | None, dsn: str | None, schema: str, every_table: bool) -> None:
+    """COPY the raw tables into PostgreSQL (replacing the schema there) for `build --target postgres`.
+
+    Example: POSTGRES_HOST=db.internal intercom-sla copy-to-postgres --db data/intercom_sla.duckdb
+    """
+    from intercom_sla.export import postgres
+
+    database = database_path(db)
+    require_database(database)
+    click.echo(postgres.copy_to_postgres(database, dsn or postgres.default_dsn(), schema, every_table))
 
 
 @cli.command()
@@ -488,51 +528,39 @@ def status(db: Path | None) -> None:
 
     Example: intercom-sla status --db data/intercom_sla.duckdb
     """
+    from intercom_sla.status import describe_database
+
     database = database_path(db)
     require_database(database)
-    from intercom_sla.memory_limit import connect_read_only
-    from intercom_sla.status import describe
+    click.echo(describe_database(database))
 
+
+def main(arguments: list[str] | None = None, command: click.Command = cli, prog_name: str = "intercom-sla") -> int:
+    """Run `command` (the whole command, or one subcommand as its own program); every failure ends here as
+    one line and its exit code (intercom_sla/errors.py)."""
     try:
-        with connect_read_only(database) as con:
-            click.echo(describe(con, database))
-    except duckdb.Error as error:
-        message = str(error).splitlines()[0]
-        if "lock" in message.lower():
-            raise Failed(f"{database}: the database is in use by another process; retry when it finishes") from None
-        raise Failed(f"{database}: {message}") from None
-
-
-def main() -> int:
-    try:
-        cli.main(prog_name="intercom-sla", standalone_mode=False)
+        command.main(arguments, prog_name=prog_name, standalone_mode=False)
     except click.exceptions.Exit as done:
         return done.exit_code
-    except Failed as failure:
-        failure.show()
+    except Interrupted as stopped:
+        click.echo(f"interrupted: {terminal_safe(str(stopped))}", err=True)
+        return stopped.exit_code
+    except UserError as failure:
+        click.echo(f"error: {terminal_safe(str(failure))}", err=True)
         return failure.exit_code
-    except LoadError as problem:  # the loader's and the database checks' one error type
-        Failed(str(problem)).show()
-        return 2
     except click.UsageError as mistake:
-        command = mistake.ctx.command_path if mistake.ctx else "intercom-sla"
+        command = mistake.ctx.command_path if mistake.ctx else prog_name
         click.echo(f"error: {terminal_safe(mistake.format_message())} (see {command} --help)", err=True)
-        return 2
+        return USER_MISTAKE
     except click.ClickException as mistake:
         mistake.show()
-        return 2
+        return USER_MISTAKE
     except BaseException as error:
-        if not interrupted(error):
+        if not (interrupted(error) or isinstance(error, click.exceptions.Abort)):
             raise
         click.echo("interrupted", err=True)
-        return 130
+        return INTERRUPTED
     return 0
-
-
-def interrupted(error: BaseException) -> bool:
-    """A Ctrl-C: Python's KeyboardInterrupt, or DuckDB's error for the query it stopped."""
-    stopped_query = isinstance(error, RuntimeError) and str(error) == "Query interrupted"
-    return stopped_query or isinstance(error, KeyboardInterrupt | click.exceptions.Abort | duckdb.InterruptException)
 
 
 if __name__ == "__main__":

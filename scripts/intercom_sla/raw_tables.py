@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from intercom_sla.errors import UserError
+
 RAW_TABLES = ("messages", "conversations", "load_rejects", "load_files", "pull_deleted")
 
 
@@ -15,5 +17,5 @@ def raw_table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -
         {"schema": schema, "table": table},
     ).fetchall()
     if not columns:
-        raise duckdb.CatalogException(f"{schema}.{table} not found; run the loader first")
+        raise UserError(f"{schema}.{table} not found; load an export first: intercom-sla load EXPORT...")
     return columns

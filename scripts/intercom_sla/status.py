@@ -6,14 +6,24 @@ from pathlib import Path
 
 import duckdb
 
-from intercom_sla.data_quality import ISSUES, issue_counts
+from intercom_sla.database import connect_read_only
+from intercom_sla.errors import unreadable_database
 from intercom_sla.load.completeness import INCOMPLETE_SQL
+from intercom_sla.reports.data_quality import ISSUES, issue_counts
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     """A table or a view (the aggregating marts are views on DuckDB)."""
     query = "select count(*) from information_schema.tables where table_schema = $schema and table_name = $table"
     return bool(con.execute(query, {"schema": schema, "table": table}).fetchone()[0])
+
+
+def describe_database(database: Path) -> str:
+    try:
+        with connect_read_only(database) as con:
+            return describe(con, database)
+    except duckdb.Error as error:
+        raise unreadable_database(database, error) from None
 
 
 def describe(con: duckdb.DuckDBPyConnection, database: Path) -> str:

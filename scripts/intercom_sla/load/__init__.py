@@ -21,3 +21,12 @@ building a Python object per row. Line numbers count records: the header is line
 field spanning several physical lines still counts as one line (as DuckDB's CSV reader numbers them);
 in JSON arrays the number is the record's position in the array.
 """
+
+# What an unrecognised file is told the loader reads.
+KNOWN_LAYOUTS = (
+    "a message export (CSV with conversation_id, sender_type, created_at), "
+    "an Intercom export tool's message CSV (message_author_type, message_created_at), "
+    "a conversation export (CSV, JSON array or JSON Lines with conversation_id, started_at), "
+    "Intercom REST API conversations (a list, a conversation.list page, single objects or JSON Lines), "
+    "Airbyte or Singer conversations / conversation_parts streams (JSON Lines, flat or under _airbyte_data)"
+)

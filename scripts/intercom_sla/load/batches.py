@@ -8,7 +8,8 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import LoadError
+from intercom_sla.errors import UserError
+
 from .layouts import ExportFile
 from .message_csv import MAX_LINE_BYTES, csv_incoming_sql, unterminated_quote_line
 from .validation import BATCH_FILE_COLUMN
@@ -148,20 +149,20 @@ def unreadable_file(batch: ExportBatch, error: duckdb.InvalidInputException) -> 
     return batch.layout.path, error
 
 
-def csv_read_error(path: Path, error: duckdb.Error) -> LoadError:
+def csv_read_error(path: Path, error: duckdb.Error) -> UserError:
     """One line for a CSV file DuckDB cannot read, naming the line where that can be found."""
     message = str(error)
     if "maximum line size" not in message.lower():
         detail = message.splitlines()[0]
-        return LoadError(f"{path}: cannot read the file as CSV, nothing loaded ({detail})")
+        return UserError(f"{path}: cannot read the file as CSV, nothing loaded ({detail})")
     # DuckDB reads an unclosed quote to the end of the file as one over-long line
     opened = unterminated_quote_line(path)
     if opened is not None:
-        return LoadError(
+        return UserError(
             f"{path}: line {opened}: a quoted field opens and is never closed (the file looks "
             "truncated, or a closing quote is missing); nothing loaded"
         )
-    return LoadError(
+    return UserError(
         f"{path}: cannot read the file as CSV, nothing loaded (a line is longer than the "
         f"{MAX_LINE_BYTES // 2**20} MB the loader accepts)"
     )

@@ -13,7 +13,7 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import LoadError
+from intercom_sla.errors import UserError
 
 CHUNK_BYTES = 4 * 1024 * 1024
 # Names a compressed export may end in; only the name's layout hint (CSV or JSON) depends on them.
@@ -52,7 +52,7 @@ def compression_of(path: Path) -> str:
     start = leading_bytes(path)
     for magic, name in UNREAD_FORMATS.items():
         if start.startswith(magic):
-            raise LoadError(f"{path}: a {name} file; the loader reads exports as plain text or gzipped")
+            raise UserError(f"{path}: a {name} file; the loader reads exports as plain text or gzipped")
     return "gzip" if start.startswith(GZIP_MAGIC) else "none"
 
 
@@ -63,14 +63,14 @@ def open_export(path: Path, compression: str | None = None) -> BinaryIO:
 
 
 def verify_gzip(path: Path) -> None:
-    """Read the whole stream, checking every member's CRC and length; a LoadError names a damaged file."""
+    """Read the whole stream, checking every member's CRC and length; a UserError names a damaged file."""
     try:
         with gzip.open(path, "rb") as stream:
             while stream.read(CHUNK_BYTES):
                 pass
     except EOFError:
-        raise LoadError(f"{path}: the gzip file ends early (truncated download?); nothing loaded") from None
+        raise UserError(f"{path}: the gzip file ends early (truncated download?); nothing loaded") from None
     except (gzip.BadGzipFile, zlib.error) as error:
-        raise LoadError(f"{path}: the gzip file is damaged ({error}); nothing loaded") from None
+        raise UserError(f"{path}: the gzip file is damaged ({error}); nothing loaded") from None
     except OSError as error:
-        raise LoadError(f"{path}: cannot read the file ({error.strerror or error}); nothing loaded") from None
+        raise UserError(f"{path}: cannot read the file ({error.strerror or error}); nothing loaded") from None

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import duckdb
 
+from intercom_sla.errors import UserError
+
 from .compression import export_name, open_export
-from .errors import LoadError
 from .validation import ExportKind
 
 
@@ -33,17 +34,17 @@ def json_incoming_sql(kind: ExportKind) -> str:
     """
 
 
-def malformed_json_error(path: Path, error: duckdb.Error) -> LoadError:
+def malformed_json_error(path: Path, error: duckdb.Error) -> UserError:
     """Name the exact line of the first broken JSON Lines record (DuckDB counts lines differently)."""
     message = str(error).splitlines()[0]
     if not export_name(path).endswith((".jsonl", ".ndjson")):
-        return LoadError(f"{path}: malformed JSON, nothing loaded ({message})")
+        return UserError(f"{path}: malformed JSON, nothing loaded ({message})")
     with open_export(path) as handle:
         for number, raw in enumerate(handle, 1):
             problem = json_line_problem(raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw)
             if problem:
-                return LoadError(f"{path}: line {number}{problem}, nothing loaded")
-    return LoadError(f"{path}: malformed JSON, nothing loaded ({message})")
+                return UserError(f"{path}: line {number}{problem}, nothing loaded")
+    return UserError(f"{path}: malformed JSON, nothing loaded ({message})")
 
 
 def json_line_problem(raw: bytes) -> str:

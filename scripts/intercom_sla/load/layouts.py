@@ -8,10 +8,11 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import connector_streams, intercom_api
+from intercom_sla.errors import UserError
+
+from . import KNOWN_LAYOUTS, connector_streams, intercom_api
 from .compression import COMPRESSION_SUFFIXES, compression_of, export_name, open_export, verify_gzip
 from .connector_streams import Stream
-from .errors import KNOWN_LAYOUTS, LoadError
 from .file_scan import scan_export
 from .message_csv import MAX_LINE_BYTES, inspect_csv_header
 from .validation import CONVERSATIONS, ExportKind
@@ -62,21 +63,21 @@ def first_line(path: Path) -> tuple[str, str]:
         with open_export(path, compression) as handle:
             start = handle.readline(FIRST_LINE_BYTES)
     except FileNotFoundError:
-        raise LoadError(f"{path}: no such file") from None
+        raise UserError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise LoadError(f"{path}: is a directory; expected an export file") from None
+        raise UserError(f"{path}: is a directory; expected an export file") from None
     except UnicodeDecodeError:
-        raise LoadError(f"{path}: line 1: not UTF-8 text; expected a UTF-8 export") from None
+        raise UserError(f"{path}: line 1: not UTF-8 text; expected a UTF-8 export") from None
     except (OSError, EOFError) as error:
-        raise LoadError(f"{path}: cannot read the first line ({error})") from None
+        raise UserError(f"{path}: cannot read the first line ({error})") from None
     cut_short = len(start) == FIRST_LINE_BYTES and not start.endswith(b"\n")
     try:
         # a line cut short may end inside a character: the decoder keeps those bytes back
         line = codecs.getincrementaldecoder("utf-8-sig")().decode(start, final=not cut_short)
     except UnicodeDecodeError:
-        raise LoadError(f"{path}: line 1: not UTF-8 text; expected a UTF-8 export") from None
+        raise UserError(f"{path}: line 1: not UTF-8 text; expected a UTF-8 export") from None
     if cut_short and not is_json_export(path, line):
-        raise LoadError(
+        raise UserError(
             f"{path}: line 1: the header is longer than {FIRST_LINE_BYTES // 2**20} MB; an export's header names "
             "its columns in far less: is this an export?"
         )
@@ -97,22 +98,22 @@ def inspect_export(path: Path, mapping: dict[str, str] | None = None) -> ExportF
     """Recognise the export kind and check its header before anything is loaded."""
     line, compression = first_line(path)
     if not line.strip():
-        raise LoadError(f"{path}: line 1: no header row; cannot tell the layout. The loader reads {KNOWN_LAYOUTS}")
+        raise UserError(f"{path}: line 1: no header row; cannot tell the layout. The loader reads {KNOWN_LAYOUTS}")
     if is_json_export(path, line):
         return inspect_json(path, compression)
     try:
         header = next(csv.reader([line]))
     except csv.Error:
-        raise LoadError(
+        raise UserError(
             f"{path}: line 1: a header field is longer than {csv.field_size_limit():,} characters (the line holds "
             f"{len(line):,}); an export's column names are short: is this an export?"
         ) from None
     layout = inspect_csv_header(header, mapping or {})
     if isinstance(layout, str):
-        raise LoadError(f"{path}: line 1: {layout}")
+        raise UserError(f"{path}: line 1: {layout}")
     scan = scan_export(path, compression, check_lines=True)
     if scan.overlong_line is not None:
-        raise LoadError(
+        raise UserError(
             f"{path}: cannot read the file as CSV, nothing loaded (a line is longer than the "
             f"{MAX_LINE_BYTES // 2**20} MB the loader accepts: line {scan.overlong_line})"
         )
@@ -168,7 +169,7 @@ def export_files(paths: list[Path]) -> list[Path]:
             else:
                 found.append(child)
         if not found:
-            raise LoadError(f"{path}: folder holds no export files ({EXPORT_NAMES})")
+            raise UserError(f"{path}: folder holds no export files ({EXPORT_NAMES})")
         files.extend(found)
     return files
 

@@ -14,9 +14,11 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from intercom_sla.errors import UserError
+
+from . import KNOWN_LAYOUTS
 from .accounting import not_rejected_before, temp_table_exists
 from .compression import is_gzip, open_export
-from .errors import KNOWN_LAYOUTS, LoadError
 from .validation import BATCH_FILE_COLUMN, CONVERSATIONS, MESSAGES, ExportKind
 
 log = logging.getLogger("load")
@@ -76,13 +78,13 @@ def read_column_mapping(path: Path) -> dict[str, str]:
     try:
         mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise LoadError(f"{path}: cannot read the column mapping ({str(error).splitlines()[0]})") from None
+        raise UserError(f"{path}: cannot read the column mapping ({str(error).splitlines()[0]})") from None
     if not isinstance(mapping, dict) or not all(isinstance(value, str) for value in mapping.values()):
-        raise LoadError(f"{path}: expected a YAML mapping of export column: project column, one per line")
+        raise UserError(f"{path}: expected a YAML mapping of export column: project column, one per line")
     targets = {*MESSAGES.known, *CONVERSATIONS.known}
     unknown = sorted(value for value in mapping.values() if value not in targets)
     if unknown:
-        raise LoadError(
+        raise UserError(
             f"{path}: unknown project column(s) {', '.join(unknown)}; expected some of {', '.join(sorted(targets))}"
         )
     return {normalise_column_name(str(source)): target for source, target in mapping.items()}

@@ -13,9 +13,10 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from intercom_sla.memory_limit import DEFAULT_MEMORY_LIMIT
+from intercom_sla.database import check_database_path, connect
+from intercom_sla.errors import UserError
 
-from . import connector_streams, intercom_api
+from . import KNOWN_LAYOUTS, connector_streams, intercom_api
 from .accounting import (
     DELETE_REPLACED_CONVERSATIONS_SQL,
     INSERT_CONVERSATIONS_SQL,
@@ -29,8 +30,6 @@ from .accounting import (
 from .batches import ExportBatch, export_batches, read_csv_batch
 from .completeness import report_incomplete_conversations
 from .conversation_export import json_incoming_sql, json_key_present, malformed_json_error, missing_keys
-from .database import check_database_path, connect
-from .errors import KNOWN_LAYOUTS, LoadError
 from .layouts import ExportFile, export_files, inspect_export
 from .message_csv import (
     MalformedLines,
@@ -39,7 +38,8 @@ from .message_csv import (
 )
 from .progress import query_progress
 from .schema import SCHEMA_SQL
-from .validation import BATCH_FILE_COLUMN, CONVERSATIONS, MESSAGES, ExportKind, TimestampWindow, typed_records_sql
+from .typed_records import typed_records_sql
+from .validation import BATCH_FILE_COLUMN, CONVERSATIONS, MESSAGES, ExportKind, TimestampWindow
 
 log = logging.getLogger("load")
 
@@ -61,7 +61,7 @@ def require_keys(con: duckdb.DuckDBPyConnection, export: ExportFile, relation: s
     """A JSON file none of whose records has a required key is refused whole, as a CSV without the column."""
     missing = missing_keys(con, relation, keys)
     if missing:
-        raise LoadError(
+        raise UserError(
             f"{export.path}: no record has the key(s) {', '.join(missing)} that a {export.dialect} needs; "
             f"nothing loaded. The loader reads {KNOWN_LAYOUTS}"
         )
@@ -217,24 +217,24 @@ def derived_export(export: ExportFile, kind: ExportKind) -> ExportFile:
 
 @contextlib.contextmanager
 def load_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """One transaction: committed whole, or rolled back with the failure as one LoadError (Ctrl-C as a
+    """One transaction: committed whole, or rolled back with the failure as one UserError (Ctrl-C as a
     KeyboardInterrupt), leaving the database exactly as it was."""
     con.execute("begin transaction")
     try:
         yield
         con.execute("commit")
-    except (duckdb.Error, LoadError, RuntimeError) as error:
+    except (duckdb.Error, UserError, RuntimeError) as error:
         # after an I/O error DuckDB may have invalidated the connection; the transaction is void anyway
         with contextlib.suppress(duckdb.Error):
             con.execute("rollback")
-        if isinstance(error, LoadError):
+        if isinstance(error, UserError):
             raise
         if isinstance(error, duckdb.InterruptException) or "interrupted" in str(error).lower():
             # Ctrl-C: DuckDB stops the running query and raises; the rolled-back load reports it as one
             raise KeyboardInterrupt from None
         if not isinstance(error, duckdb.Error):
             raise
-        raise LoadError(f"load failed, database unchanged: {str(error).splitlines()[0]}") from None
+        raise UserError(f"load failed, database unchanged: {str(error).splitlines()[0]}") from None
 
 
 def load_exports(
@@ -313,7 +313,7 @@ def refuse_another_reading(
     ).fetchone()
     if earlier:
         path, source, earlier_zone = earlier
-        raise LoadError(
+        raise UserError(
             f"{path}: the same file was loaded before ({source}) with its times without an offset read "
             f"in {earlier_zone}; read in {time_zone} they would be other times and every message would count "
             f"twice. Load it with --assume-tz {earlier_zone}, or into a new database; nothing loaded"
@@ -324,7 +324,7 @@ def load(
     db_path: Path,
     files: list[Path],
     assume_tz: str,
-    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    memory_limit: str | None = None,
     column_mapping: Path | None = None,
     window: TimestampWindow | None = None,
 ) -> Counts:

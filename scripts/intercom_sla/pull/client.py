@@ -14,7 +14,7 @@ from urllib.parse import quote
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
-from intercom_sla.load.errors import LoadError
+from intercom_sla.errors import UserError
 
 from .rate_limit import RatePacer, whole_number
 
@@ -92,7 +92,7 @@ class IntercomClient:
         try:
             listed = [Listed(str(item["id"]), int(item["updated_at"])) for item in page.get("conversations") or []]
         except (KeyError, TypeError, ValueError):
-            raise LoadError("Intercom's search answered conversations without an id or updated_at") from None
+            raise UserError("Intercom's search answered conversations without an id or updated_at") from None
         next_page = ((page.get("pages") or {}).get("next") or {}).get("starting_after")
         return SearchPage(listed, int(page.get("total_count") or len(listed)), next_page)
 
@@ -117,16 +117,16 @@ class IntercomClient:
                     if response.status_code == 429 or response.status_code >= 500:
                         raise Transient(response)
         except (Transient, httpx.TransportError) as error:
-            raise LoadError(
+            raise UserError(
                 f"Intercom did not answer {method} {path} after {ATTEMPTS} tries ({type(error).__name__}: {error})"
             ) from None
         if response.status_code in (401, 403):
-            raise LoadError(
+            raise UserError(
                 f"Intercom refused the access token ({status_text(response)}): check "
                 "INTERCOM_ACCESS_TOKEN, and that its app may read conversations in this region's workspace"
             )
         if response.is_error and not (gone_ok and response.status_code == 404):
-            raise LoadError(f"Intercom refused {method} {path}: {status_text(response)} ({intercom_error(response)})")
+            raise UserError(f"Intercom refused {method} {path}: {status_text(response)} ({intercom_error(response)})")
         return response
 
     def _wait(self, state: RetryCallState) -> float:
@@ -144,7 +144,7 @@ def answer_json(response: httpx.Response) -> dict:
         answer = None
     if not isinstance(answer, dict):
         request = response.request
-        raise LoadError(f"Intercom's answer to {request.method} {request.url.path} is not a JSON object")
+        raise UserError(f"Intercom's answer to {request.method} {request.url.path} is not a JSON object")
     return answer
 
 

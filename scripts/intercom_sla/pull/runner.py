@@ -17,9 +17,9 @@ from tempfile import TemporaryDirectory
 import duckdb
 from tqdm import tqdm
 
+from intercom_sla.database import check_database_path, connect
 from intercom_sla.load.accounting import Counts
 from intercom_sla.load.completeness import report_incomplete_conversations
-from intercom_sla.load.database import check_database_path, connect
 from intercom_sla.load.layouts import ExportFile
 from intercom_sla.load.runner import load_exports, load_transaction
 from intercom_sla.load.schema import SCHEMA_SQL
@@ -65,7 +65,9 @@ class PullSummary:
         )
 
 
-def pull_conversations(db_path: Path, client: IntercomClient, since: datetime | None, memory_limit: str) -> PullSummary:
+def pull_conversations(
+    db_path: Path, client: IntercomClient, since: datetime | None, memory_limit: str | None = None
+) -> PullSummary:
     check_database_path(db_path)
     con = connect(db_path, memory_limit)
     try:

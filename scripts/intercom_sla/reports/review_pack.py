@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write reports/sla_review.html: the quarterly review pack, one self-contained file that opens offline.
 
 Charts (plotly, whose JavaScript is embedded once, so no CDN is needed): breach rate by priority;
@@ -11,21 +10,20 @@ with nothing to draw says so in words. Text from the data is escaped.
 
 from __future__ import annotations
 
-import argparse
 import html
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import plotly.graph_objects as go
+from intercom_sla.database import connect_read_only
+from intercom_sla.errors import UserError, unreadable_database
+from intercom_sla.reports.atomic_files import write_atomically
+from intercom_sla.reports.data_quality import ISSUES, issue_counts
+from intercom_sla.reports.marts import records, require_marts
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
-
-from intercom_sla.data_quality import ISSUES, issue_counts
-from intercom_sla.memory_limit import connect_read_only
-from intercom_sla.report_files import ReportPathError, database_problem, write_atomically
 
 MET, BREACHED, NEUTRAL, LINE = "#2e7d32", "#c62828", "#90a4ae", "#1565c0"
 # Tags are free text: beyond this many, the least used are pooled so the chart keeps a readable height.
@@ -59,16 +57,12 @@ section {{ margin: 2rem 0; }} .note {{ color: #616161; font-size: .9rem; }}
 """
 
 
-def records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+def escaped_records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     """Rows as dicts, every string escaped: plotly reads a subset of HTML in labels, and the figure JSON
     sits inside a <script> element, so data text must never reach it raw."""
-    relation = con.sql(sql)
     return [
-        {
-            name: html.escape(value) if isinstance(value, str) else value
-            for name, value in zip(relation.columns, row, strict=True)
-        }
-        for row in relation.fetchall()
+        {name: html.escape(value) if isinstance(value, str) else value for name, value in row.items()}
+        for row in records(con, sql)
     ]
 
 
@@ -208,7 +202,7 @@ def resolution_daily_chart(rows: list[dict]) -> go.Figure | None:
 def tag_rows(con: duckdb.DuckDBPyConnection, schema: str) -> list[dict]:
     """The most used tags, then one row pooling the rest (`tag` null, `pooled_tags` how many): a
     conversation counts once under each of its tags there too, as in the mart."""
-    return records(
+    return escaped_records(
         con,
         f"""
         with ranked as (
@@ -344,7 +338,7 @@ def data_quality_section(counts: dict[str, int]) -> str:
 
 def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
     def mart(name: str, order_by: str) -> list[dict]:
-        return records(con, f"select * from {schema}.{name} order by {order_by}")
+        return escaped_records(con, f"select * from {schema}.{name} order by {order_by}")
 
     [sla] = mart("mart_first_response_summary", "1")
     [resolution] = mart("mart_resolution_summary", "1")
@@ -425,34 +419,17 @@ def render(con: duckdb.DuckDBPyConnection, schema: str) -> str:
     )
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Write the offline HTML review pack (charts) from the built marts.")
-    parser.add_argument("--db", required=True, type=Path, help="DuckDB database that `dbt build` wrote")
-    parser.add_argument("--out", type=Path, default=Path("reports/sla_review.html"), help="HTML file to write")
-    return parser.parse_args(argv)
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    if not args.db.exists():
-        print(f"error: {args.db}: no such database; run the loader and `dbt build` first", file=sys.stderr)
-        return 2
+def write_review_pack(db: Path, out: Path) -> str:
+    """Write the review pack of the marts in `db` to the HTML file `out`; the line to print."""
     try:
-        with connect_read_only(args.db) as con:
+        with connect_read_only(db) as con:
+            require_marts(con, db, "main")
             page = render(con, "main")
-    except duckdb.Error as error:
-        print(f"error: {args.db}: {database_problem(error)}", file=sys.stderr)
-        return 2
+    except (duckdb.Error, LookupError, ValueError) as error:
+        raise unreadable_database(db, error) from None
     try:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(args.out, lambda path: path.write_text(page, encoding="utf-8"))
-    except (ReportPathError, OSError) as error:
-        detail = error if isinstance(error, ReportPathError) else f"{args.out}: {error.strerror or error}"
-        print(f"error: {detail}; nothing written", file=sys.stderr)
-        return 2
-    print(f"wrote {args.out} ({len(page) // 1024} KiB, opens offline)")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(out, lambda path: path.write_text(page, encoding="utf-8"))
+    except OSError as error:
+        raise UserError(f"{out}: {error.strerror or error}; nothing written") from None
+    return f"wrote {out} ({len(page) // 1024} KiB, opens offline)"

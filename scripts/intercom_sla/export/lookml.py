@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Generate LookML views for the marts from dbt's manifest (`dbt parse` writes target/manifest.json).
 
 One view per fct_/mart_/bridge_ model: a dimension per documented column (type from its contract
@@ -9,21 +8,21 @@ resolution times. Copy the files into a LookML project and point the connection 
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from pathlib import Path
+
+from intercom_sla.errors import UserError
 
 NUMBER_TYPES = ("bigint", "integer", "double", "double precision", "numeric", "float")
 
 
-def quoted(text: str) -> str:
+def lookml_string(text: str) -> str:
     return json.dumps(" ".join(text.split()))
 
 
 def dimension(name: str, data_type: str, description: str) -> str:
     data_type = data_type.lower()
-    help_text = f"    description: {quoted(description)}\n" if description else ""
+    help_text = f"    description: {lookml_string(description)}\n" if description else ""
     if data_type.startswith("timestamp") or data_type == "date":
         timeframes = (
             "[date, week, month, quarter]" if data_type == "date" else "[raw, time, date, week, month, quarter]"
@@ -38,7 +37,7 @@ def dimension(name: str, data_type: str, description: str) -> str:
 
 
 def measure(name: str, body: str, description: str) -> str:
-    return f"  measure: {name} {{\n{body}    description: {quoted(description)}\n  }}\n"
+    return f"  measure: {name} {{\n{body}    description: {lookml_string(description)}\n  }}\n"
 
 
 def measures(columns: set[str]) -> list[str]:
@@ -102,31 +101,17 @@ def view(node: dict, schema: str) -> str:
     return "".join(parts)
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Generate LookML views for the marts from dbt's manifest.json.")
-    parser.add_argument("--manifest", type=Path, default=Path("target/manifest.json"), help="run `dbt parse` first")
-    parser.add_argument("--out", type=Path, default=Path("lookml"), help="folder for the .view.lkml files")
-    parser.add_argument("--schema", default="main", help="schema the marts are built in (default main)")
-    return parser.parse_args(argv)
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    if not args.manifest.exists():
-        print(f"error: {args.manifest}: no manifest; run `dbt parse` first", file=sys.stderr)
-        return 2
-    manifest = json.loads(args.manifest.read_text(encoding="utf-8"))
+def write_lookml(manifest_path: Path, out: Path, schema: str = "main") -> str:
+    """A view per mart of the dbt manifest at `manifest_path` into `out`; the line to print."""
+    if not manifest_path.exists():
+        raise UserError(f"{manifest_path}: no manifest; run `dbt parse` first")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     marts = [
         node
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model" and node["name"].startswith(("fct_", "mart_", "bridge_"))
     ]
-    args.out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     for node in sorted(marts, key=lambda node: node["name"]):
-        (args.out / f"{node['name']}.view.lkml").write_text(view(node, args.schema), encoding="utf-8")
-    print(f"wrote {len(marts)} LookML views to {args.out}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        (out / f"{node['name']}.view.lkml").write_text(view(node, schema), encoding="utf-8")
+    return f"wrote {len(marts)} LookML views to {out}"

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write the loader's raw tables from a DuckDB file to a folder of Parquet, for engines that read files.
 
 Each of raw.messages, raw.conversations, raw.load_rejects and raw.load_files becomes
@@ -9,15 +8,13 @@ Each of raw.messages, raw.conversations, raw.load_rejects and raw.load_files bec
 
 from __future__ import annotations
 
-import argparse
 import logging
 import shutil
-import sys
 from pathlib import Path
 
 import duckdb
-
-from intercom_sla.memory_limit import connect_read_only
+from intercom_sla.database import connect_read_only
+from intercom_sla.errors import UserError
 from intercom_sla.raw_tables import RAW_TABLES, raw_table_columns
 
 log = logging.getLogger("export_parquet")
@@ -47,34 +44,11 @@ def export_raw_tables(con: duckdb.DuckDBPyConnection, out_dir: Path, schema: str
     return written
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Write the loader's raw tables (messages, conversations, load_rejects, load_files, "
-        "pull_deleted) from a DuckDB file to OUT/<table>/data.parquet, replacing what is there, so Spark "
-        "(or any Parquet reader) builds the same models on the same records. `load.py --to-parquet OUT` "
-        "does the same after a load."
-    )
-    parser.add_argument("--db", required=True, type=Path, help="DuckDB file the loader wrote")
-    parser.add_argument("--out", required=True, type=Path, help="folder to write the Parquet tables into")
-    parser.add_argument("--schema", default="raw", help="schema of the raw tables (default: raw)")
-    return parser.parse_args(argv)
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    if not args.db.exists():
-        print(f"error: {args.db}: no such database; run scripts/load.py first", file=sys.stderr)
-        return 2
+def write_parquet(db: Path, out_dir: Path, schema: str = "raw") -> str:
+    """Export the raw tables of the database `db`; the line to print (rows per table)."""
     try:
-        with connect_read_only(args.db) as con:
-            written = export_raw_tables(con, args.out, args.schema)
+        with connect_read_only(db) as con:
+            written = export_raw_tables(con, out_dir, schema)
     except (duckdb.Error, OSError) as error:
-        print(f"error: {str(error).strip().splitlines()[0]}", file=sys.stderr)
-        return 2
-    print(", ".join(f"{table} {rows}" for table, rows in written.items()))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        raise UserError(f"{db}: writing Parquet to {out_dir} failed: {str(error).strip().splitlines()[0]}") from None
+    return ", ".join(f"{table} {rows}" for table, rows in written.items())

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write the SLA and resolution reports from the marts and print the headline numbers.
 
 reports/sla_report.csv          one row per conversation in first-response scope (fct_conversations)
@@ -18,17 +17,15 @@ escapes (intercom_sla.untrusted_text).
 
 from __future__ import annotations
 
-import argparse
 import json
-import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-
-from intercom_sla.memory_limit import connect_read_only
-from intercom_sla.report_files import ReportPathError, database_problem, report_folder, write_atomically
+from intercom_sla.database import connect_read_only
+from intercom_sla.errors import UserError, unreadable_database
+from intercom_sla.reports.atomic_files import report_folder, write_atomically
+from intercom_sla.reports.marts import records, require_marts, single_row
 from intercom_sla.untrusted_text import spreadsheet_safe_sql, terminal_safe
 
 
@@ -122,18 +119,6 @@ def write_csv_report(con: duckdb.DuckDBPyConnection, schema: str, report: CsvRep
     )
     write_atomically(out_dir / report.file_name, lambda path: relation.write_csv(str(path), header=True))
     return len(relation)
-
-
-def records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
-    relation = con.sql(sql)
-    return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
-
-
-def single_row(con: duckdb.DuckDBPyConnection, schema: str, mart: str) -> dict:
-    rows = records(con, f"select * from {schema}.{mart}")
-    if len(rows) != 1:
-        raise LookupError(f"{mart} has {len(rows)} rows; expected 1")
-    return rows[0]
 
 
 def rounded(value: object, places: int = 2) -> object:
@@ -249,51 +234,21 @@ def headline(sla: dict, resolution: dict, next_reply: dict, written: dict[str, i
     return "\n".join(terminal_safe(line) for line in lines)
 
 
-def schema_name(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a plain schema name (letters, digits, underscore)")
-    return value
-
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Write the SLA and resolution reports (CSV and JSON) from the built marts.",
-    )
-    parser.add_argument("--db", required=True, type=Path, help="DuckDB database that `dbt build` wrote")
-    parser.add_argument("--out", type=Path, default=Path("reports"), help="folder for the reports (default reports)")
-    parser.add_argument("--schema", default="main", type=schema_name, help="schema holding the marts (default main)")
-    return parser.parse_args(argv)
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    if not args.db.exists():
-        print(f"error: {args.db}: no such database; run the loader and `dbt build` first", file=sys.stderr)
-        return 2
+def write_report_tables(db: Path, out: Path, schema: str = "main") -> str:
+    """Write the CSV reports and JSON summaries of the marts in `schema` into `out`; the headline to print."""
     try:
-        report_folder(args.out)
-        with connect_read_only(args.db) as con:
-            built = con.execute(
-                "select count(*) from information_schema.tables"
-                " where table_schema = $schema and table_name = 'mart_first_response_summary'",
-                {"schema": args.schema},
-            ).fetchall()[0][0]
-            if not built:
-                print(f"error: {args.db}: no marts in schema {args.schema}; run `dbt build` first", file=sys.stderr)
-                return 2
+        report_folder(out)
+        with connect_read_only(db) as con:
+            require_marts(con, db, schema)
             written = {
-                report.file_name: write_csv_report(con, args.schema, report, args.out)
+                report.file_name: write_csv_report(con, schema, report, out)
                 for report in (SLA_REPORT, RESOLUTION_REPORT, WAITS_REPORT)
             }
-            sla = sla_summary(con, args.schema)
-            resolution = resolution_summary(con, args.schema)
-            next_reply = next_reply_summary(con, args.schema)
-    except ReportPathError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+            sla = sla_summary(con, schema)
+            resolution = resolution_summary(con, schema)
+            next_reply = next_reply_summary(con, schema)
     except (duckdb.Error, LookupError) as error:
-        print(f"error: {args.db}: {database_problem(error)}", file=sys.stderr)
-        return 2
+        raise unreadable_database(db, error) from None
     try:
         summaries = (
             ("sla_summary.json", sla),
@@ -302,17 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         for name, summary in summaries:
             text = json.dumps(summary, indent=2) + "\n"
-            write_atomically(args.out / name, lambda path, text=text: path.write_text(text, encoding="utf-8"))
+            write_atomically(out / name, lambda path, text=text: path.write_text(text, encoding="utf-8"))
             written[name] = 1
     except OSError as error:
-        print(
-            f"error: {args.out}: cannot write the reports ({error.strerror or error}); none was half-written",
-            file=sys.stderr,
-        )
-        return 2
-    print(headline(sla, resolution, next_reply, written, args.out))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        raise UserError(f"{out}: cannot write the reports ({error.strerror or error}); none was half-written") from None
+    return headline(sla, resolution, next_reply, written, out)

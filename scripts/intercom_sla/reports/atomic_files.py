@@ -8,8 +8,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from intercom_sla.errors import UserError
 
-class ReportPathError(ValueError):
+
+class ReportPathError(UserError):
     """The output path cannot hold the reports (a file where a folder is expected, or the reverse)."""
 
 
@@ -59,13 +61,3 @@ def current_umask() -> int:
     umask = os.umask(0o022)
     os.umask(umask)
     return umask
-
-
-def database_problem(error: Exception) -> str:
-    """One line on why the built database could not be read, with what to do about it."""
-    message = str(error).splitlines()[0]
-    if "lock" in message.lower():
-        return f"the database is in use by another process (a load or dbt build?); retry when it finishes ({message})"
-    if "does not exist" in message.lower() or "catalog" in message.lower():
-        return f"{message} (run `dbt build` first?)"
-    return message

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Copy the loader's raw tables from a DuckDB file into PostgreSQL with COPY, for the postgres target.
 
 The loader writes DuckDB; this moves raw.messages, raw.conversations, raw.load_rejects and
@@ -10,17 +9,15 @@ conversation that vanished from raw.
 
 from __future__ import annotations
 
-import argparse
 import logging
-import sys
+import os
 import tempfile
 from pathlib import Path
 
 import duckdb
 import psycopg2
-
-from intercom_sla.memory_limit import connect_read_only
-from intercom_sla.postgres_connection import default_dsn
+from intercom_sla.database import connect_read_only
+from intercom_sla.errors import UserError
 from intercom_sla.raw_tables import RAW_TABLES, raw_table_columns
 
 log = logging.getLogger("copy_to_postgres")
@@ -69,37 +66,18 @@ def copy_tables(duckdb_path: Path, dsn: str, schema: str, every_table: bool = Fa
     return copied
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="COPY the loader's raw tables from a DuckDB file into PostgreSQL (replacing the raw schema "
-        "there), so `dbt build --target postgres` runs the same models on the same records."
+def default_dsn() -> str:
+    """The POSTGRES_* variables, else the project's test server (scripts/dev/postgres.sh)."""
+    return (
+        f"host={os.environ.get('POSTGRES_HOST', '127.0.0.1')} port={os.environ.get('POSTGRES_PORT', '54329')} "
+        f"user={os.environ.get('POSTGRES_USER', 'postgres')} dbname={os.environ.get('POSTGRES_DB', 'intercom_sla')}"
     )
-    parser.add_argument("--db", required=True, type=Path, help="DuckDB file the loader wrote")
-    parser.add_argument(
-        "--dsn",
-        default=default_dsn(),
-        help="libpq connection string (default: the POSTGRES_* variables, else the project's test server)",
-    )
-    parser.add_argument("--schema", default="raw", help="schema of the raw tables on both sides (default: raw)")
-    parser.add_argument(
-        "--every-table",
-        action="store_true",
-        help="copy every table of the schema, not only the loader's (for a connector's tables, SPEC §1 D)",
-    )
-    return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+def copy_to_postgres(db: Path, dsn: str, schema: str = "raw", every_table: bool = False) -> str:
+    """Replace `schema` in PostgreSQL with the tables of `db`; the line to print (rows per table)."""
     try:
-        copied = copy_tables(args.db, args.dsn, args.schema, args.every_table)
+        copied = copy_tables(db, dsn, schema, every_table)
     except (duckdb.Error, psycopg2.Error) as error:
-        print(f"error: {str(error).strip().splitlines()[0]}", file=sys.stderr)
-        return 2
-    print(", ".join(f"{table} {rows}" for table, rows in copied.items()))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        raise UserError(f"copying {db} to PostgreSQL failed: {str(error).strip().splitlines()[0]}") from None
+    return ", ".join(f"{table} {rows}" for table, rows in copied.items())

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write a deterministic, realistic Intercom message export (SPEC §1 A) for demos, tests and benchmarks.
 
 The default is a quarter of a mid-size support team: ~3,200 conversations, ~15,000 rows, 45 agents.
@@ -13,14 +12,13 @@ so millions of conversations need no more memory than one.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import itertools
 import json
 import random
-import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 COLUMNS = (
@@ -310,49 +308,33 @@ def generate(
     return rows_written
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Write a deterministic sample Intercom message export (CSV, UTF-8 with BOM, CRLF).",
-    )
-    parser.add_argument("--out", type=Path, required=True, help="CSV file to write (its folder is created)")
-    parser.add_argument("--conversations", type=int, default=3200, help="number of conversations (default 3200)")
-    parser.add_argument("--agents", type=int, default=45, help="number of agents (default 45)")
-    parser.add_argument("--seed", type=int, default=2026, help="random seed; the same seed gives the same file")
-    parser.add_argument("--start", default="2026-07-01", help="first day of the export, UTC (default 2026-07-01)")
-    parser.add_argument("--days", type=int, default=92, help="days covered (default 92, a quarter)")
-    parser.add_argument(
-        "--conversation-export",
-        type=Path,
-        help="also write a conversation export here (.csv, .jsonl or .json): a payments team's last month, "
-        f"plus the first {OVERLAPPING_CONVERSATIONS} conversations of the message export",
-    )
-    parser.add_argument(
-        "--export-conversations", type=int, default=1000, help="conversations in that month (default 1000)"
-    )
-    return parser.parse_args(argv)
+@dataclass(frozen=True)
+class SampleShape:
+    """What the sample covers; the same shape and seed give the same bytes."""
+
+    conversations: int = 3200
+    agents: int = 45
+    seed: int = 2026
+    first_day: date = date(2026, 7, 1)
+    days: int = 92
+    export_conversations: int = 1000
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    if args.conversations < 1 or args.agents < 1 or args.days < 1:
-        print("error: --conversations, --agents and --days must be at least 1", file=sys.stderr)
-        return 2
-    first_day = datetime.fromisoformat(args.start).replace(tzinfo=UTC)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+def write_sample(out: Path, shape: SampleShape, conversation_export: Path | None = None) -> list[str]:
+    """Write the message export to `out` and, if asked, a conversation export (a payments team's last month,
+    plus the first conversations of the message export); one line per file written."""
+    first_day = datetime.combine(shape.first_day, time(), tzinfo=UTC)
+    out.parent.mkdir(parents=True, exist_ok=True)
     overlap: list[dict] = []
-    with args.out.open("w", encoding="utf-8-sig", newline="") as out:
-        rows = generate(out, args.conversations, args.agents, args.seed, first_day, args.days, overlap)
-    print(f"wrote {rows} rows for {args.conversations} conversations to {args.out}")
-    if args.conversation_export:
-        month_start = first_day + timedelta(days=max(0, args.days - 30))
+    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+        rows = generate(handle, shape.conversations, shape.agents, shape.seed, first_day, shape.days, overlap)
+    written = [f"wrote {rows} rows for {shape.conversations} conversations to {out}"]
+    if conversation_export:
+        month_start = first_day + timedelta(days=max(0, shape.days - 30))
         records = export_records(
-            random.Random(args.seed + 2), args.export_conversations, agent_weights_for(args.agents), month_start, 30
+            random.Random(shape.seed + 2), shape.export_conversations, agent_weights_for(shape.agents), month_start, 30
         )
-        args.conversation_export.parent.mkdir(parents=True, exist_ok=True)
-        count = write_conversation_export(args.conversation_export, itertools.chain(records, overlap))
-        print(f"wrote {count} conversations to {args.conversation_export}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        conversation_export.parent.mkdir(parents=True, exist_ok=True)
+        count = write_conversation_export(conversation_export, itertools.chain(records, overlap))
+        written.append(f"wrote {count} conversations to {conversation_export}")
+    return written

@@ -1,9 +1,0 @@
-#!/usr/bin/env python3
-"""Entry point kept for the commands users already run; the code is intercom_sla/render_report.py."""
-
-import sys
-
-from intercom_sla.render_report import main
-
-if __name__ == "__main__":
-    sys.exit(main())
