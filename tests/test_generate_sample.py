@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import intercom_sla, load, run_script
+from conftest import intercom_sla, load
 
 
 def generate(path: Path, *args: str) -> bytes:
