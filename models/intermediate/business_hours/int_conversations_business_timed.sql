@@ -35,15 +35,13 @@ resolutions as (
 
 ),
 
-replayed_events as (
+open_spans as (
 
     select
         conversation_id,
-        clock_started_at,
-        event_at,
-        next_event_at,
-        state_after
-    from {{ ref('int_conversation_states_replayed') }}
+        span_start,
+        span_end
+    from {{ ref('int_conversation_open_spans') }}
 
 ),
 
@@ -60,57 +58,18 @@ intervals as (
 
 ),
 
-state_event_replays as (
+measured_open_spans as (
 
-    -- open time is measured only where state events resolve the conversation
+    -- open time is measured only where state events resolve the conversation; a span still open runs
+    -- to the as-of time
     select
-        replayed_events.conversation_id,
-        replayed_events.clock_started_at,
-        replayed_events.event_at,
-        replayed_events.next_event_at,
-        replayed_events.state_after,
-        resolutions.data_as_of
-    from replayed_events
+        open_spans.conversation_id,
+        open_spans.span_start,
+        coalesce(open_spans.span_end, resolutions.data_as_of) as span_end
+    from open_spans
     inner join resolutions
-        on replayed_events.conversation_id = resolutions.conversation_id
+        on open_spans.conversation_id = resolutions.conversation_id
     where resolutions.resolution_source = 'state_events'
-
-),
-
-first_open_spans as (
-
-    -- open from the clock start to the first event; a conversation whose source records state events
-    -- but that has none of its own is open from the clock start to the as-of time
-    select
-        resolutions.conversation_id,
-        resolutions.resolution_started_at as span_start,
-        coalesce(min(state_event_replays.event_at), resolutions.data_as_of) as span_end
-    from resolutions
-    left join state_event_replays
-        on resolutions.conversation_id = state_event_replays.conversation_id
-    where resolutions.resolution_source = 'state_events'
-    group by resolutions.conversation_id, resolutions.resolution_started_at, resolutions.data_as_of
-
-),
-
-open_spans as (
-
-    -- as in int_conversations_resolved_from_events: the first span, then after each event leaving it
-    -- open until the next one (or the as-of time)
-    select
-        conversation_id,
-        span_start,
-        span_end
-    from first_open_spans
-
-    union all
-
-    select
-        conversation_id,
-        event_at as span_start,
-        coalesce(next_event_at, data_as_of) as span_end
-    from state_event_replays
-    where state_after = 'open'
 
 ),
 
@@ -155,7 +114,7 @@ spans as (
         'open' as span_kind,
         span_start,
         span_end
-    from open_spans
+    from measured_open_spans
 
 ),
 

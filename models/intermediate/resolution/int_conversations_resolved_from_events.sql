@@ -1,6 +1,6 @@
 -- SPEC §4 from state events, one row per conversation of the message exports: the replayed events
--- (int_conversation_states_replayed) summed up into closes, reopens and open time. Incremental, as
--- the replay.
+-- (int_conversation_states_replayed) summed up into closes and reopens, and the open spans
+-- (int_conversation_open_spans) into open time. Incremental, as the replay.
 with
 
 transitions as (
@@ -9,14 +9,35 @@ transitions as (
         conversation_id,
         event_sequence,
         event_type,
-        clock_started_at,
         event_at,
-        next_event_at,
         state_before,
         state_after,
         messages_loaded_through
     from {{ ref('int_conversation_states_replayed') }}
     {{ only_conversations_loaded_since_last_run(ref('int_conversation_states_replayed'), 'messages_loaded_through') }}
+
+),
+
+open_spans as (
+
+    select
+        conversation_id,
+        span_start,
+        span_end
+    from {{ ref('int_conversation_open_spans') }}
+    {{ only_conversations_loaded_since_last_run(ref('int_conversation_open_spans'), 'messages_loaded_through') }}
+
+),
+
+open_time as (
+
+    -- the spans that ended by the last event; one still open is measured to the as-of time later
+    select
+        conversation_id,
+        sum({{ seconds_between('span_start', 'span_end') }}) as open_seconds_to_last_event
+    from open_spans
+    where span_end is not null
+    group by conversation_id
 
 ),
 
@@ -35,12 +56,6 @@ conversation_spans as (
         {{ count_where("state_before = 'closed' and (state_after <> 'closed' or event_type = 'close')") }}
             as reopen_count,
         {{ count_where("state_before = 'closed' and event_type = 'close'") }} as unrecorded_reopen_count,
-        -- open before the first event, and between each event that leaves it open and the next one
-        {{ seconds_between('min(clock_started_at)', 'min(event_at)') }}
-        + coalesce(sum(case
-            when state_after = 'open' and next_event_at is not null
-                then {{ seconds_between('event_at', 'next_event_at') }}
-        end), 0) as open_seconds_to_last_event,
         max(messages_loaded_through) as messages_loaded_through
     from transitions
     group by conversation_id
@@ -50,17 +65,19 @@ conversation_spans as (
 final as (
 
     select
-        conversation_id,
-        has_state_events,
-        final_state,
-        first_closed_at,
-        last_closed_at,
-        reopen_count,
-        unrecorded_reopen_count,
-        open_seconds_to_last_event,
-        last_event_at,
-        messages_loaded_through
+        conversation_spans.conversation_id,
+        conversation_spans.has_state_events,
+        conversation_spans.final_state,
+        conversation_spans.first_closed_at,
+        conversation_spans.last_closed_at,
+        conversation_spans.reopen_count,
+        conversation_spans.unrecorded_reopen_count,
+        conversation_spans.last_event_at,
+        conversation_spans.messages_loaded_through,
+        coalesce(open_time.open_seconds_to_last_event, 0) as open_seconds_to_last_event
     from conversation_spans
+    left join open_time
+        on conversation_spans.conversation_id = open_time.conversation_id
 
 )
 
