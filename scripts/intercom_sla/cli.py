@@ -28,9 +28,10 @@ REGIONS = ("us", "eu", "au")
 SCHEMA_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 
 
+# --db and --out take any path: the checks in database.py and reports/atomic_files.py say what is wrong
 db_option = click.option(
     "--db",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
     help="DuckDB database (default: $INTERCOM_SLA_DB, else data/intercom_sla.duckdb)",
 )
 
@@ -38,7 +39,7 @@ db_option = click.option(
 def out_option(default: str, help_text: str) -> Callable:
     return click.option(
         "--out",
-        type=click.Path(path_type=Path, file_okay=False),
+        type=click.Path(path_type=Path),
         default=Path(default),
         show_default=True,
         help=help_text,
@@ -483,7 +484,7 @@ def docs(db: Path | None) -> None:
 
 @cli.command("export-parquet")
 @db_option
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="folder for OUT/<table>/data.parquet")
 @click.option("--schema", default="raw", show_default=True, callback=schema_name, help="schema of the raw tables")
 def export_parquet(db: Path | None, out: Path, schema: str) -> None:
     """Write the raw tables as Parquet, OUT/<table>/data.parquet, replacing what is there (for Spark or a lake).
