@@ -1,4 +1,4 @@
-"""The loader's raw tables, as the scripts that carry them to other engines read them."""
+"""The loader's raw tables, as the exports that carry them to other engines read them."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Charts (plotly, whose JavaScript is embedded once, so no CDN is needed): breach 
 by assignee with volumes (worst and best ten); the weekly breach-rate trend; first-response times
 against each priority's threshold; the daily resolution median with its trailing 7-day line; breach
 rate by tag (the most used tags, the rest pooled in one row); subsequent reply time by week and the
-worst owners at breach (SPEC §7). Every number comes from a mart; this script only draws, and a chart
+worst owners at breach (SPEC §7). Every number comes from a mart; this module only draws, and a chart
 with nothing to draw says so in words. Text from the data is escaped.
 """
 

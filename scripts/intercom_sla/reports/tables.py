@@ -8,7 +8,7 @@ reports/customer_waits.csv      one row per customer wait (fct_customer_waits, S
 reports/next_reply_summary.json the next-reply summary plus its breakdowns (owner at breach, priority,
                                 week, responder, bot vs human)
 
-The marts compute; this script only selects, formats (UTC ISO timestamps, minutes rounded to two
+The marts compute; this module only selects, formats (UTC ISO timestamps, minutes rounded to two
 decimals, whole seconds) and writes. Text cells that a spreadsheet or a terminal would act on (starting
 with = + - @, tab, carriage return, line feed, their fullwidth forms, a bidi control or an escape) are
 prefixed with an apostrophe, and the headline it prints spells control characters from the data as
