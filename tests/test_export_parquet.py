@@ -67,3 +67,12 @@ def test_export_without_a_loaded_database_says_what_to_run(tmp_path: Path) -> No
     assert unloaded.returncode == 2
     assert "raw.messages not found; load an export first" in unloaded.stderr
     assert "Traceback" not in missing.stderr + unloaded.stderr
+
+
+def test_a_load_whose_parquet_copy_fails_says_it_loaded(tmp_path: Path, db: Path) -> None:
+    not_a_folder = tmp_path / "parquet"
+    not_a_folder.write_text("")
+    run = run_script("load.py", "--db", db, "--to-parquet", not_a_folder / "tables", FIXTURES / "seed_example.csv")
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines()[-1].startswith("error: loaded, but not written as Parquet:")
+    assert query(db, "select count(*) from raw.messages")[0][0] > 0

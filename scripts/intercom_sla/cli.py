@@ -222,7 +222,10 @@ def load(
     if to_parquet:
         from intercom_sla.export.parquet import write_parquet
 
-        write_parquet(database, to_parquet)
+        try:
+            write_parquet(database, to_parquet)
+        except UserError as failure:
+            raise UserError(f"loaded, but not written as Parquet: {failure}") from None
 
 
 def pull_into(database: Path, since: datetime | None, region: str | None, api_url: str | None) -> None:
