@@ -34,11 +34,13 @@ def run_dbt(db: Path, arguments: list[str]) -> dbtRunnerResult:
     os.environ["DBT_DUCKDB_PATH"] = str(db)
     os.environ["DBT_PROFILES_DIR"] = str(PROJECT)
     try:
-        with console_until_interrupted():
+        with console_until_interrupted() as interrupted:
             result = dbtRunner().invoke([*arguments, "--project-dir", str(PROJECT)])
     finally:
         release_dbt_database()
-    if isinstance(result.exception, KeyboardInterrupt):
+    # a Ctrl-C can reach dbt inside code that reports it as another error (reading its partial-parse
+    # file, say): after one, whatever dbt says is the interruption
+    if interrupted.is_set() or isinstance(result.exception, KeyboardInterrupt):
         raise KeyboardInterrupt
     if result.exception is not None:
         detail = str(result.exception).strip() or type(result.exception).__name__
@@ -57,9 +59,9 @@ def run_dbt(db: Path, arguments: list[str]) -> dbtRunnerResult:
 
 
 @contextlib.contextmanager
-def console_until_interrupted() -> Iterator[None]:
+def console_until_interrupted() -> Iterator[threading.Event]:
     """dbt's console output until a Ctrl-C; what dbt prints while it cancels (its stack trace) goes only to
-    its log file, and the command says `interrupted`."""
+    its log file, and the command says `interrupted`. Yields the event a Ctrl-C sets."""
     console = sys.stdout
     interrupted = threading.Event()
 
@@ -77,7 +79,7 @@ def console_until_interrupted() -> Iterator[None]:
     previous_handler = signal.signal(signal.SIGINT, on_interrupt)
     sys.stdout = Console()
     try:
-        yield
+        yield interrupted
     finally:
         sys.stdout = console
         signal.signal(signal.SIGINT, previous_handler)
