@@ -15,7 +15,7 @@ DEFAULT_DB = Path("data/intercom_sla.duckdb")
 # DuckDB's limit covers its buffers; Python, dbt and DuckDB's allocations outside the buffer pool add
 # about 0.5 GB, so a 4 GB machine needs a lower setting (docs/operations.md). profiles.yml names the
 # same default for dbt; tests/test_cli.py holds the two together.
-DEFAULT_MEMORY_LIMIT = "4GB"
+DEFAULT_MEMORY_LIMIT = "3GB"
 
 # DuckDB writes this at byte 8 of every database file.
 DUCKDB_MAGIC = b"DUCK"

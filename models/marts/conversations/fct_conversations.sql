@@ -4,6 +4,9 @@
 -- open (their figures move with data_as_of); every conversation when a seed or variable changed. The
 -- resolutions drive every join, so only they (and the tags, aggregated first) are filtered.
 {{ config(post_hook="{{ restamp_data_as_of(ref('int_conversations_resolved')) }}") }}
+-- built after the reply ledger's owners, never beside them: the two together outgrow the default
+-- memory limit on a large appended week (docs/operations.md)
+-- depends_on: {{ ref('int_customer_waits_owned') }}
 
 {%- set moves_with_as_of = "state = 'open' or (in_first_response_scope and first_response_at is null)" %}
 with
