@@ -1,10 +1,10 @@
-"""The benchmark's growth table: the exponent k of seconds ~ conversations^k between two sizes, so that a
-step growing faster than the data shows (issue 29)."""
+"""The benchmark's growth table (the exponent k of seconds ~ conversations^k between two sizes, so that a
+step growing faster than the data shows) and its runs with default settings (issue 29)."""
 
 from __future__ import annotations
 
 import pytest
-from benchmark import SizeResult, Step, growth_exponent, growth_markdown
+from benchmark import DefaultRun, SizeResult, Step, default_memory_markdown, growth_exponent, growth_markdown
 
 
 def sized(conversations: int, **seconds: float) -> SizeResult:
@@ -25,3 +25,16 @@ def test_the_growth_table_has_a_column_per_pair_of_consecutive_sizes_and_skips_u
     assert "| load | 1.00 | 0.86 |" in table
     assert not any(line.startswith("| pandas loop") for line in table)
     assert growth_markdown(results[:1], ["load"]) == []
+
+
+def test_a_default_run_is_under_4_gib_only_when_both_its_steps_are_and_a_failed_run_says_so() -> None:
+    runs = [
+        DefaultRun(Step(300.0, 3500.0), Step(90.0, 3900.0)),
+        DefaultRun(Step(300.0, 3500.0), Step(90.0, 4100.0)),
+        DefaultRun(Step(300.0, 3500.0), None, "Out of Memory Error: could not allocate block"),
+    ]
+    table = default_memory_markdown(5_000_000, runs)
+    assert "| 1 | 300.0 | 3500 | 90.0 | 3900 | yes |" in table
+    assert "| 2 | 300.0 | 3500 | 90.0 | 4100 | no |" in table
+    assert "| 3 | 300.0 | 3500 | failed | - | failed: Out of Memory Error: could not allocate block |" in table
+    assert default_memory_markdown(5_000_000, []) == []

@@ -17,6 +17,12 @@ def test_float_noise_within_a_millionth_is_the_same_number() -> None:
     assert not same(0.0, 0.01)
 
 
+def test_two_values_rounding_a_unit_apart_on_the_engines_are_the_same_number() -> None:
+    # 0.0135455 with noise either side of the half: 0.013546 on one engine, 0.013545 on the other
+    assert same(round(0.01354550000001, DECIMALS), round(0.01354549999999, DECIMALS))
+    assert not same(0.013546, 0.013543)
+
+
 def test_counts_text_booleans_and_timestamps_must_be_equal() -> None:
     assert not same(3, 4)
     assert not same("met", "breached")

@@ -306,13 +306,19 @@ def measure_size(size: int, cache: Path, work: Path, pandas_max: int) -> SizeRes
     return result
 
 
-def measure_appended_week(export: Path, work: Path, env: dict, steps: dict[str, Step], no_tests: list[str]) -> None:
-    """A quarter built, then its 13th week loaded and built incrementally (the weekly routine)."""
+def split_off_last_week(export: Path, work: Path) -> tuple[Path, Path]:
+    """The export as a quarter's first 12 weeks and its 13th, two CSV files under `work`."""
     header, *lines = export.read_text(encoding="utf-8").splitlines(keepends=True)
     cut = len(lines) * 12 // 13
     quarter, week = work / "first_12_weeks.csv", work / "week_13.csv"
     quarter.write_text(header + "".join(lines[:cut]), encoding="utf-8")
     week.write_text(header + "".join(lines[cut:]), encoding="utf-8")
+    return quarter, week
+
+
+def measure_appended_week(export: Path, work: Path, env: dict, steps: dict[str, Step], no_tests: list[str]) -> None:
+    """A quarter built, then its 13th week loaded and built incrementally (the weekly routine)."""
+    quarter, week = split_off_last_week(export, work)
     db = Path(env["DBT_DUCKDB_PATH"])
     db.unlink(missing_ok=True)
     print("  appending a week: building the first 12 weeks", flush=True)
@@ -324,6 +330,62 @@ def measure_appended_week(export: Path, work: Path, env: dict, steps: dict[str, 
     steps["dbt models, rerun with nothing new"] = run_measured([DBT, "build", *no_tests], env)
     quarter.unlink()
     week.unlink()
+
+
+@dataclass
+class DefaultRun:
+    quarter: Step | None
+    week: Step | None
+    failure: str = ""
+
+
+def measure_default_memory(export: Path, work: Path, runs: int) -> list[DefaultRun]:
+    """`intercom-sla run` with the settings a user starts with (no memory limit, no threads in the
+    environment): the quarter on a fresh database, then week 13 on it, `runs` times in a row. A run that
+    fails is recorded as failed rather than ending the benchmark."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DBT_", "INTERCOM_SLA_"))}
+    quarter, week = split_off_last_week(export, work)
+    db, reports = work / "default_memory.duckdb", work / "default_memory_reports"
+    results = []
+    for number in range(1, runs + 1):
+        print(f"  default settings, run {number} of {runs}", flush=True)
+        for stale in (db, db.with_suffix(".duckdb.wal")):
+            stale.unlink(missing_ok=True)
+        steps: dict[Path, Step] = {}
+        failure = ""
+        try:
+            for part in (quarter, week):
+                steps[part] = run_measured([COMMAND, "run", "--db", str(db), "--out", str(reports), str(part)], env)
+        except RuntimeError as error:
+            failure = str(error).splitlines()[-1]
+        results.append(DefaultRun(steps.get(quarter), steps.get(week), failure))
+    db.unlink(missing_ok=True)
+    quarter.unlink()
+    week.unlink()
+    return results
+
+
+def default_memory_markdown(conversations: int, runs: list[DefaultRun]) -> list[str]:
+    if not runs:
+        return []
+
+    def cells(step: Step | None) -> str:
+        return "failed | -" if step is None else f"{step.seconds:.1f} | {step.peak_mib:.0f}"
+
+    lines = [
+        "",
+        f"Memory with default settings: `intercom-sla run` on the {conversations:,}-conversation export's",
+        "first 12 weeks on a fresh database, then on its 13th week (load, `dbt build` with every test, reports),",
+        "with no DuckDB memory limit or thread count in the environment; each run in a row on a new database.",
+        "",
+        "| run | quarter s | quarter peak MiB | week 13 s | week 13 peak MiB | peak under 4 GiB |",
+        "|---:|---:|---:|---:|---:|---|",
+    ]
+    for number, run in enumerate(runs, start=1):
+        peaks = [step.peak_mib for step in (run.quarter, run.week) if step is not None]
+        verdict = f"failed: {run.failure}" if run.failure else ("yes" if max(peaks) < 4096 else "no")
+        lines.append(f"| {number} | {cells(run.quarter)} | {cells(run.week)} | {verdict} |")
+    return lines
 
 
 def measure_small_files(export: Path, work: Path, files: int = 5000, records_per_file: int = 2) -> dict[str, Step]:
@@ -399,7 +461,7 @@ def ratio(numerator: float, denominator: float) -> str:
     return f"{numerator / denominator:.2f}x" if denominator else "n/a"
 
 
-def markdown(results: list[SizeResult], small_files: dict[str, Step]) -> str:
+def markdown(results: list[SizeResult], small_files: dict[str, Step], default_runs: list[DefaultRun]) -> str:
     step_names = [
         "load",
         "load (API)",
@@ -491,6 +553,7 @@ def markdown(results: list[SizeResult], small_files: dict[str, Step]) -> str:
         "per-conversation models and its marts (SPEC §7): their ratio is the ledger's cost.",
         *growth_markdown(results, step_names),
         *small_files_markdown(small_files),
+        *default_memory_markdown(max(result.conversations for result in results), default_runs),
     ]
     return "\n".join(lines) + "\n"
 
@@ -508,6 +571,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--pandas-max", type=int, default=20000, help="largest size to run the quadratic pandas baseline at"
     )
+    parser.add_argument(
+        "--default-runs",
+        type=int,
+        default=3,
+        help="consecutive intercom-sla runs with default settings at the largest size, for its peak memory",
+    )
     parser.add_argument("--cache", type=Path, default=ROOT / "data" / "benchmark", help="where exports are cached")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "benchmark.md", help="markdown report to write")
     return parser.parse_args(argv)
@@ -521,11 +590,14 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(exist_ok=True)
     print("  many small files", flush=True)
     small_files = measure_small_files(export_for(min(sizes), args.cache), work)
-    results = []
+    results: list[SizeResult] = []
+    default_runs: list[DefaultRun] = []
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     for size in sizes:
         results.append(measure_size(size, args.cache, work, args.pandas_max))
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(markdown(results, small_files), encoding="utf-8")
+        args.out.write_text(markdown(results, small_files, default_runs), encoding="utf-8")
+    default_runs = measure_default_memory(export_for(max(sizes), args.cache), work, args.default_runs)
+    args.out.write_text(markdown(results, small_files, default_runs), encoding="utf-8")
     print(args.out.read_text(encoding="utf-8"))
     return 0
 

@@ -55,7 +55,8 @@ def same(left: Any, right: Any) -> bool:
     if isinstance(left, bool) or isinstance(right, bool):
         return left is right
     if isinstance(left, (int, float)) and isinstance(right, (int, float)):
-        return math.isclose(left, right, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
+        # both sides come rounded to DECIMALS: two values within the tolerance can round a unit apart
+        return math.isclose(left, right, rel_tol=TOLERANCE, abs_tol=TOLERANCE + 10**-DECIMALS)
     if isinstance(left, dict) and isinstance(right, dict):
         return left.keys() == right.keys() and all(same(left[key], right[key]) for key in left)
     if isinstance(left, list) and isinstance(right, list):
