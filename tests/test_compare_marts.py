@@ -7,7 +7,16 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import duckdb
-from compare_marts import DECIMALS, Column, normalised, rounded, same, sort_key
+from compare_marts import (
+    DECIMALS,
+    Column,
+    normalised,
+    rounded,
+    same,
+    sort_key,
+    split_by_surplus,
+    surplus_rows_sql,
+)
 
 
 def test_float_noise_within_a_millionth_is_the_same_number() -> None:
@@ -65,3 +74,21 @@ def test_float_noise_is_rounded_away_on_the_engine_and_a_real_difference_is_not(
         assert engine.execute(
             f"select {compared} from left_side except all select {compared} from right_side"
         ).fetchall() == [("b", 47.0)]
+
+
+def test_one_grouped_pass_returns_each_row_as_often_as_one_side_has_it_more() -> None:
+    columns = [Column("label", is_float=False), Column("rate", is_float=True)]
+    compared = rounded(columns, f"round(cast({{}} as double precision) * 1e{DECIMALS}) / 1e{DECIMALS}")
+    with duckdb.connect() as engine:
+        engine.execute(
+            "create table duckdb_side as select * from (values ('a', 0.3), ('b', 47.0), ('c', 1.5), ('c', 1.5))"
+            " as t(label, rate)"
+        )
+        engine.execute(
+            "create table engine_side as select * from (values ('a', 0.30000000000000004), ('b', 47.001), ('c', 1.5))"
+            " as t(label, rate)"
+        )
+        surplus = engine.execute(surplus_rows_sql(compared, '"label", "rate"', "duckdb_side", "engine_side")).fetchall()
+    only_duckdb, only_engine = split_by_surplus(surplus)
+    assert sorted(only_duckdb) == [("b", 47.0), ("c", 1.5)]
+    assert only_engine == [("b", 47.001)]

@@ -6,11 +6,12 @@ Counts, text and timestamps must be equal; ratios and other floating-point value
 order does not matter. Exit status 1 lists every difference.
 
 The work happens on the other engine: each DuckDB mart is copied there (PostgreSQL: COPY of a CSV
-into a temporary table typed like the mart; Spark: a Parquet file) and the two are compared with
-`except all` both ways, floats rounded to 6 decimals on both sides. Only the rows in that symmetric
-difference come back to Python, where what float noise remains (a value rounding the other way) and
-JSON spacing are told apart from real differences, so a 1M-conversation comparison costs one copy and
-two set differences, not every row held in Python.
+into a temporary table typed like the mart; Spark: a Parquet file) and the two are compared there,
+floats rounded to 6 decimals on both sides: on PostgreSQL in one grouped pass over both (each distinct
+row with how many more times one side has it), on Spark with `except all` both ways. Only the rows
+one side has more often come back to Python, where what float noise remains (a value rounding the
+other way) and JSON spacing are told apart from real differences, so a 1M-conversation comparison
+costs one copy and one pass, not every row held in Python.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def quoted(columns: list[Column], quote: str = '"') -> str:
 
 
 def rounded(columns: list[Column], round_sql: str, quote: str = '"') -> list[str]:
-    """The columns for `except all`, floats rounded on the engine (`round_sql` formats a quoted name), so
+    """The columns to compare on the engine, floats rounded there (`round_sql` formats a quoted name), so
     that float noise between engines never comes back to Python as a difference to look at again."""
     return [
         f"{round_sql.format(f'{quote}{column.name}{quote}')} as {quote}{column.name}{quote}"
@@ -124,11 +125,35 @@ def rounded(columns: list[Column], round_sql: str, quote: str = '"') -> list[str
     ]
 
 
+def surplus_rows_sql(compared: list[str], names: str, duckdb_side: str, engine_side: str) -> str:
+    """Each distinct row of the two sides with how many more times DuckDB has it than the engine
+    (negative: fewer), leaving out the rows both have as often: one grouped pass, where `except all`
+    both ways sorted every row twice."""
+    columns = ", ".join(compared)
+    return (
+        f"select {names}, sum(side) as surplus"
+        f" from (select {columns}, 1 as side from {duckdb_side}"
+        f" union all select {columns}, -1 as side from {engine_side}) as both_sides"
+        f" group by {names} having sum(side) <> 0"
+    )
+
+
+def split_by_surplus(rows: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """(rows only DuckDB has, rows only the engine has), each as often as its surplus."""
+    only_duckdb: list[tuple] = []
+    only_engine: list[tuple] = []
+    for *row, surplus in rows:
+        (only_duckdb if surplus > 0 else only_engine).extend([tuple(row)] * abs(surplus))
+    return only_duckdb, only_engine
+
+
 @contextmanager
 def postgres_marts(dsn: str, schema: str) -> Iterator[SetDifference]:
     with psycopg2.connect(dsn) as connection, tempfile.TemporaryDirectory() as folder:
         cursor = connection.cursor()
         cursor.execute("set time zone 'UTC'")
+        # the grouped pass over a fact's millions of rows stays in memory rather than spilling to disk
+        cursor.execute("set work_mem = '256MB'")
 
         def set_difference(
             mart: str, columns: list[Column], left: duckdb.DuckDBPyConnection, left_schema: str
@@ -145,15 +170,12 @@ def postgres_marts(dsn: str, schema: str) -> Iterator[SetDifference]:
             with rows_file.open(encoding="utf-8") as rows:
                 cursor.copy_expert(f"copy duckdb_side ({quoted(columns)}) from stdin with (format csv, header)", rows)
             rows_file.unlink()
-            compared = ", ".join(rounded(columns, f"round(cast({{}} as numeric), {DECIMALS})"))
-            engine_side = f'select {compared} from "{schema}"."{mart}"'
-            duckdb_side = f"select {compared} from duckdb_side"
+            # rounding in double precision: the same rounding as numeric's, without its arithmetic's cost
+            compared = rounded(columns, f"round(cast({{}} as double precision) * 1e{DECIMALS}) / 1e{DECIMALS}")
             cursor.execute(f'select (select count(*) from duckdb_side), (select count(*) from "{schema}"."{mart}")')
             duckdb_rows, engine_rows = cursor.fetchone()
-            cursor.execute(f"{duckdb_side} except all {engine_side}")
-            only_duckdb = cursor.fetchall()
-            cursor.execute(f"{engine_side} except all {duckdb_side}")
-            only_engine = cursor.fetchall()
+            cursor.execute(surplus_rows_sql(compared, quoted(columns), "duckdb_side", f'"{schema}"."{mart}"'))
+            only_duckdb, only_engine = split_by_surplus(cursor.fetchall())
             cursor.execute("drop table duckdb_side")
             return Difference(duckdb_rows, engine_rows, only_duckdb, only_engine)
 
