@@ -47,7 +47,9 @@ COMMAND = str(Path(sys.executable).parent / "intercom-sla")
 # one hand-written DuckDB script doing the pipeline's whole job (issue 18's fused floor)
 FUSED_FLOOR = ROOT / "scripts" / "dev" / "fused_floor.py"
 # the reply ledger (SPEC §7): its two per-conversation models and everything built on them
-REPLY_LEDGER = ("int_customer_waits_delimited+", "int_conversation_owners_replayed+")
+# the reply ledger's models by folder and fact, not `+` below its first models: fct_conversations is
+# ordered after int_customer_waits_owned, so every conversation mart is below them too
+REPLY_LEDGER = ("path:models/intermediate/customer_waits", "fct_customer_waits+")
 
 # The generated export's conversations as Intercom REST API conversation objects (SPEC §1 C), one per
 # line: the first message is the `source`, every later one a part with its author, type and body.
