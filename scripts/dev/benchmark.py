@@ -46,9 +46,9 @@ DBT = str(Path(sys.executable).parent / "dbt")
 COMMAND = str(Path(sys.executable).parent / "intercom-sla")
 # one hand-written DuckDB script doing the pipeline's whole job (issue 18's fused floor)
 FUSED_FLOOR = ROOT / "scripts" / "dev" / "fused_floor.py"
-# the reply ledger (SPEC §7): its two per-conversation models and everything built on them
-# the reply ledger's models by folder and fact, not `+` below its first models: fct_conversations is
-# ordered after int_customer_waits_owned, so every conversation mart is below them too
+# the reply ledger (SPEC §7): its folder of per-conversation models, its fact and the marts on it; not
+# `+` below its first models, since fct_conversations (ordered after int_customer_waits_owned) and
+# every conversation mart are below them too
 REPLY_LEDGER = ("path:models/intermediate/customer_waits", "fct_customer_waits+")
 
 # The generated export's conversations as Intercom REST API conversation objects (SPEC §1 C), one per
